@@ -1,0 +1,29 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './fixtures.js';
+
+const RECOMP = join(ROOT, 'bin', 'recomp');
+const run = (...args: string[]) => spawnSync(RECOMP, args, { encoding: 'utf8' });
+
+describe('recomp CLI', () => {
+  it('--help lists every subcommand with a purpose', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    for (const c of ['analyze', 'translate', 'run', 'exec', 'aot', 'keygen', 'sign', 'verify', 'report']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${c} +\\S`, 'm'));
+    }
+  });
+
+  it('rejects an unknown subcommand with status 2 and a clear message', () => {
+    const r = run('frobnicate');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('runs on the pinned Node 24, not the system Node', () => {
+    const r = run('--version');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/node 24\./);
+  });
+});

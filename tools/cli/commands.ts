@@ -1,0 +1,50 @@
+// The subcommand table: one entry per command, with the one-line purpose --help shows.
+import type { Writable } from 'node:stream';
+
+export class UsageError extends Error {}
+
+export interface Command {
+  name: string;
+  summary: string;
+  run(args: string[]): Promise<number>;
+}
+
+/** A command whose issue has not landed yet: it says so instead of pretending. */
+function notYet(name: string, summary: string): Command {
+  return {
+    name,
+    summary: `${summary} (not available yet)`,
+    async run() {
+      process.stderr.write(`recomp ${name}: not supported yet in this version of recomp\n`);
+      return 2;
+    },
+  };
+}
+
+export const commands: Command[] = [
+  notYet('analyze', 'report arch, linking, syscalls and translatability of ELF files, root file systems and images'),
+  notYet('translate', 'translate a static ELF executable into a WebAssembly module'),
+  notYet('run', 'run a translated module under the vkernel'),
+  notYet('exec', 'translate (cached) and run an ELF executable in one step'),
+  notYet('aot', 'compile a module ahead of time into a native blob'),
+  notYet('keygen', 'create an Ed25519 signing key pair'),
+  notYet('sign', 'sign a module or blob manifest'),
+  notYet('verify', 'verify a signature, or rebuild and compare bytes'),
+  notYet('report', 'write the mapping report of a module (JSON or HTML)'),
+];
+
+export function printHelp(out: Writable): void {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = [
+    'recomp: recompile Linux ELF executables (x86_64, aarch64) into sandboxed WebAssembly',
+    '',
+    'Usage: recomp COMMAND [OPTIONS] [ARGS]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    "Run 'recomp COMMAND --help' for a command's options.",
+    'Options: --help, --version',
+  ];
+  out.write(lines.join('\n') + '\n');
+}

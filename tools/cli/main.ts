@@ -1,0 +1,43 @@
+// recomp's command-line entry: dispatches to one module per subcommand.
+import { commands, UsageError, printHelp } from './commands.js';
+import { VERSION } from './version.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    if (name === 'help' && rest[0] !== undefined) return main([rest[0], '--help']);
+    printHelp(process.stdout);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(`recomp ${VERSION} (node ${process.versions.node})\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`recomp: unknown command '${name}'\nRun 'recomp --help' for the list of commands.\n`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`recomp ${name}: ${e.message}\nRun 'recomp ${name} --help' for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (e: unknown) => {
+    // An unexpected failure is our bug; say so plainly, with the trace only on request.
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`recomp: internal error: ${msg}\n`);
+    if (process.env.RECOMP_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    process.exitCode = 70;
+  },
+);
