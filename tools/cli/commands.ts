@@ -1,13 +1,8 @@
 // The subcommand table: one entry per command, with the one-line purpose --help shows.
 import type { Writable } from 'node:stream';
+import { analyzeCommand } from './analyze.js';
+import type { Command } from './command.js';
 
-export class UsageError extends Error {}
-
-export interface Command {
-  name: string;
-  summary: string;
-  run(args: string[]): Promise<number>;
-}
 
 /** A command whose issue has not landed yet: it says so instead of pretending. */
 function notYet(name: string, summary: string): Command {
@@ -22,7 +17,7 @@ function notYet(name: string, summary: string): Command {
 }
 
 export const commands: Command[] = [
-  notYet('analyze', 'report arch, linking, syscalls and translatability of ELF files, root file systems and images'),
+  analyzeCommand,
   notYet('translate', 'translate a static ELF executable into a WebAssembly module'),
   notYet('run', 'run a translated module under the vkernel'),
   notYet('exec', 'translate (cached) and run an ELF executable in one step'),

@@ -1,5 +1,6 @@
 // recomp's command-line entry: dispatches to one module per subcommand.
-import { commands, UsageError, printHelp } from './commands.js';
+import { UsageError } from './command.js';
+import { commands, printHelp } from './commands.js';
 import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<number> {

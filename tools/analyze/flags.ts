@@ -1,0 +1,76 @@
+// Behaviour flags and the evidence for each: what makes a binary generate code at run time,
+// load code, start threads or pick code paths by CPU features.
+import type { Elf } from '../elf/index.js';
+import type { Decoder } from '../isa/types.js';
+import { programOf } from './program.js';
+import type { FlagName, FlagResult, Evidence } from './record.js';
+import { FLAG_NAMES } from './record.js';
+import { argumentRegisters, Tracer, type SyscallReport } from './syscalls.js';
+
+const PROT_WRITE = 2;
+const PROT_EXEC = 4;
+const MAX_EVIDENCE = 8;
+
+/** Symbols of JIT engines: their presence (defined or imported) means code is generated at run time. */
+const JIT_SYMBOLS: [RegExp, string][] = [
+  [/^pcre2?_jit_compile/, 'PCRE JIT compiler'],
+  [/^luaJIT_setmode$|^luaopen_jit$/, 'LuaJIT'],
+  [/^_ZN2v88internal8compiler/, 'V8 optimising compiler'],
+  [/^_ZN2v88internal9Assembler/, 'V8 assembler'],
+  [/^LLVMCreate(MCJIT|Jit|Interpreter)?ExecutionEngine|^_ZN4llvm3orc/, 'LLVM JIT'],
+  [/^gcc_jit_context_compile/, 'libgccjit'],
+  [/^mono_jit_/, 'Mono JIT'],
+];
+const DLOPEN = /^(dlopen|dlmopen|__libc_dlopen_mode|_dl_open)(@.*)?$/;
+const THREADS = /^(pthread_create|thrd_create|__pthread_create_2_1)(@.*)?$/;
+
+export function detectFlags(elf: Elf, decoder: Decoder, sys: SyscallReport): Record<FlagName, FlagResult> {
+  const ev = Object.fromEntries(FLAG_NAMES.map((f) => [f, [] as Evidence[]])) as Record<FlagName, Evidence[]>;
+  const add = (f: FlagName, e: Evidence) => {
+    if (ev[f].length < MAX_EVIDENCE) ev[f].push(e);
+  };
+  const imported = (s: { shndx: number }) => s.shndx === 0;
+  for (const s of elf.symbols()) {
+    if (!s.name) continue;
+    const where = imported(s) ? `imports ${s.name}` : `defines ${s.name}`;
+    const address = imported(s) ? undefined : s.value;
+    for (const [re, what] of JIT_SYMBOLS) if (re.test(s.name)) add('jit', { address, detail: `${what}: ${where}` });
+    if (DLOPEN.test(s.name)) add('dlopen', { address, detail: where });
+    if (THREADS.test(s.name) && (s.type === 'FUNC' || imported(s))) add('threads', { address, detail: where });
+    if (s.type === 'IFUNC') add('cpuidDispatch', { address: s.value, detail: `IFUNC ${s.name}` });
+  }
+  for (const a of elf.irelatives()) add('cpuidDispatch', { address: a, detail: 'IRELATIVE resolver' });
+  for (const seg of elf.segments) {
+    if (seg.type === 1 && seg.flags & 1 && seg.flags & 2) add('selfModifying', { address: seg.vaddr, detail: `PT_LOAD segment ${seg.index} is writable and executable` });
+  }
+
+  const p = programOf(elf, decoder);
+  const tracer = new Tracer(p);
+  const [, , arg3] = argumentRegisters(decoder.arch);
+  const protAt = (k: number) => {
+    const v = tracer.valueBefore(arg3, k);
+    return v.kind === 'const' ? [...v.values] : [];
+  };
+  const execProt = (k: number, what: string, address: number) => {
+    for (const prot of protAt(k)) {
+      if (prot & PROT_EXEC && prot & PROT_WRITE) add('runtimeCodegen', { address, detail: `${what} with PROT_WRITE|PROT_EXEC (prot ${prot})` });
+    }
+  };
+  const memSyscalls = new Map<number, string>();
+  for (const s of sys.syscalls) if (s.name === 'mmap' || s.name === 'mprotect' || s.name === 'pkey_mprotect') for (const a of s.sites) memSyscalls.set(a, s.name);
+  for (const k of p.cpuidSites) add('cpuidDispatch', { address: p.addr[k], detail: 'cpuid instruction' });
+  for (const k of p.syscallSites) {
+    const name = memSyscalls.get(p.addr[k]);
+    if (name) execProt(k, name, p.addr[k]);
+  }
+  for (const [stub, name] of p.plt) {
+    const mem = /^(mmap|mmap64|mprotect|pkey_mprotect)$/.test(name);
+    if (!mem && name !== 'memfd_create') continue;
+    for (const k of p.callsTo.get(stub) ?? []) {
+      if (mem) execProt(k, `call to ${name}`, p.addr[k]);
+      else add('runtimeCodegen', { address: p.addr[k], detail: 'call to memfd_create' });
+    }
+  }
+  if (ev.runtimeCodegen.length) for (const e of ev.runtimeCodegen) add('jit', e);
+  return Object.fromEntries(FLAG_NAMES.map((f) => [f, { set: ev[f].length > 0, evidence: ev[f] }])) as Record<FlagName, FlagResult>;
+}

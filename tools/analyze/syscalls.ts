@@ -1,0 +1,310 @@
+// Static syscall analysis: at every `syscall` (x86_64) / `svc #0` (aarch64) the number
+// register is traced backwards through the code (constants, register copies, and across
+// the branches that reach a block) until it is a set of constants; a number that comes
+// from an argument register at a function's entry makes that function a syscall wrapper,
+// and each direct call to a wrapper is resolved the same way. Whatever cannot be resolved
+// is listed and marks the set incomplete: never dropped.
+import type { Elf } from '../elf/index.js';
+import type { Arch, Decoder, Insn, Operand } from '../isa/types.js';
+import { programOf, type Program } from './program.js';
+import type { LibraryResolver } from './libraries.js';
+import { SYSCALLS_AARCH64, SYSCALLS_X86_64 } from './syscall-tables.js';
+
+export interface SyscallReport {
+  syscalls: { nr: number; name: string; sites: number[] }[];
+  complete: boolean;
+  unresolvedSites: { address: number; reason: string }[];
+  wrappers: { address: number; name?: string; argReg: string }[];
+  /** dynamic objects: the libraries whose syscalls were added in */
+  libraries?: string[];
+}
+
+export function syscallName(arch: Arch, nr: number): string {
+  return (arch === 'x86_64' ? SYSCALLS_X86_64 : SYSCALLS_AARCH64).get(nr) ?? `syscall_${nr}`;
+}
+
+// ---- register families: a write to eax defines rax, a write to w8 defines x8 ----
+
+const X86_FAMILY = new Map<string, string>();
+for (const r of ['a', 'b', 'c', 'd']) for (const n of [`r${r}x`, `e${r}x`, `${r}x`, `${r}l`, `${r}h`]) X86_FAMILY.set(n, `r${r}x`);
+for (const r of ['si', 'di', 'bp', 'sp']) for (const n of [`r${r}`, `e${r}`, r, `${r}l`]) X86_FAMILY.set(n, `r${r}`);
+for (let i = 8; i < 16; i++) for (const s of ['', 'd', 'w', 'b']) X86_FAMILY.set(`r${i}${s}`, `r${i}`);
+
+function family(arch: Arch, reg: string): string | undefined {
+  if (arch === 'x86_64') return X86_FAMILY.get(reg);
+  const m = /^[xw](\d+)$/.exec(reg);
+  return m ? `x${m[1]}` : undefined;
+}
+
+interface ArchRules {
+  numberReg: string;
+  argRegs: string[];
+  /** what a call may change, by the ABI (the callee keeps the others) */
+  callerSaved: Set<string>;
+  /** registers an instruction writes without naming them as operands */
+  implicitWrites(i: Insn): readonly string[] | 'all';
+  /** mnemonics whose register operands are only read */
+  readOnly: Set<string>;
+}
+
+const X86_IMPLICIT: [RegExp, string[]][] = [
+  [/^(syscall|sysenter)$/, ['rax', 'rcx', 'r11']],
+  [/^cpuid$/, ['rax', 'rbx', 'rcx', 'rdx']],
+  [/^rdtscp?$/, ['rax', 'rdx', 'rcx']],
+  [/^(mul|imul|div|idiv)$/, ['rax', 'rdx']],
+  [/^(cbw|cwde|cdqe|lahf|xlatb|cmpxchg|lock cmpxchg|cmpxchg8b|cmpxchg16b|lock cmpxchg16b|lock cmpxchg8b|in|rdpkru|xgetbv|rdmsr|rdpmc)$/, ['rax', 'rdx']],
+  [/^(cwd|cdq|cqo)$/, ['rdx']],
+  [/(^|\s)(movs|stos|lods|scas|cmps|ins|outs)[bwdq]?$/, ['rax', 'rsi', 'rdi', 'rcx']],
+  [/^(loop|loope|loopne|jrcxz|jecxz)$/, ['rcx']],
+  [/^(push|pop|pushfq|popfq|call|ret)$/, ['rsp']],
+  [/^(enter|leave)$/, ['rsp', 'rbp']],
+  [/^(xchg|xadd|lock xadd|lock xchg)$/, []],
+];
+
+const x86Rules: ArchRules = {
+  numberReg: 'rax',
+  argRegs: ['rdi', 'rsi', 'rdx', 'rcx', 'r8', 'r9'],
+  callerSaved: new Set(['rax', 'rcx', 'rdx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11']),
+  implicitWrites(i) {
+    for (const [re, regs] of X86_IMPLICIT) if (re.test(i.mnemonic)) return regs;
+    return [];
+  },
+  readOnly: new Set(['cmp', 'test', 'push', 'bt', 'ucomiss', 'ucomisd', 'comiss', 'comisd', 'ptest', 'vptest', 'jmp', 'call', 'prefetcht0', 'prefetcht1', 'prefetcht2', 'prefetchnta', 'prefetchw', 'nop', 'cmc', 'clflush']),
+};
+
+const aarch64Rules: ArchRules = {
+  numberReg: 'x8',
+  argRegs: ['x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7'],
+  callerSaved: new Set(Array.from({ length: 19 }, (_, n) => `x${n}`).concat(['x30'])),
+  implicitWrites(i) {
+    if (i.mnemonic === 'svc') return ['x0'];
+    return [];
+  },
+  readOnly: new Set(['cmp', 'cmn', 'tst', 'ccmp', 'ccmn', 'str', 'stp', 'strb', 'strh', 'stur', 'sturb', 'sturh', 'stlr', 'stlrb', 'stlrh', 'stnp', 'cbz', 'cbnz', 'tbz', 'tbnz', 'br', 'blr', 'ret', 'prfm', 'prfum', 'fcmp', 'fcmpe', 'msr']),
+};
+
+type Value = { kind: 'const'; values: Set<number> } | { kind: 'arg'; reg: string } | { kind: 'unknown'; why: string };
+const unknown = (why: string): Value => ({ kind: 'unknown', why });
+
+function join(vs: Value[]): Value {
+  const out = new Set<number>();
+  let arg: string | undefined;
+  for (const v of vs) {
+    if (v.kind === 'unknown') return v;
+    if (v.kind === 'arg') {
+      if (arg !== undefined && arg !== v.reg) return unknown('different argument registers reach here');
+      arg = v.reg;
+    } else for (const n of v.values) out.add(n);
+  }
+  if (arg !== undefined) return out.size ? unknown('a constant on one path, an argument on another') : { kind: 'arg', reg: arg };
+  return { kind: 'const', values: out };
+}
+
+export class Tracer {
+  private rules: ArchRules;
+  private budget = 0;
+  /** block starts being resolved on the current path: a loop back to one adds nothing new */
+  private open = new Set<string>();
+  constructor(private p: Program) {
+    this.arch = p.decoder.arch;
+    this.rules = this.arch === 'x86_64' ? x86Rules : aarch64Rules;
+  }
+  private arch: Arch;
+
+  /** The value `reg` (a family name) holds just before insns[k] executes. */
+  valueBefore(reg: string, k: number): Value {
+    this.budget = 3000;
+    this.open.clear();
+    return this.before(reg, k, 0);
+  }
+
+  private before(reg: string, k: number, depth: number): Value {
+    const p = this.p;
+    for (let j = k; ; ) {
+      if (--this.budget < 0) return unknown('search budget exhausted');
+      if (!p.straightFrom(j)) return this.atBlockStart(reg, j, depth);
+      j--;
+      const effect = this.effect(p.insn(j), reg);
+      if (effect === 'none') continue;
+      if (effect.kind === 'copy') {
+        reg = effect.from;
+        continue;
+      }
+      return effect;
+    }
+  }
+
+  private atBlockStart(reg: string, j: number, depth: number): Value {
+    const p = this.p;
+    const here = p.addr[j];
+    if (p.functionStarts.has(here)) {
+      return this.rules.argRegs.includes(reg) ? { kind: 'arg', reg } : unknown(`${reg} is not set in function 0x${here.toString(16)}`);
+    }
+    if (depth >= 16) return unknown('too many branches to follow');
+    const key = `${reg}@${j}`;
+    if (this.open.has(key)) return { kind: 'const', values: new Set() };
+    this.open.add(key);
+    try {
+      return this.joinPredecessors(reg, j, depth);
+    } finally {
+      this.open.delete(key);
+    }
+  }
+
+  private joinPredecessors(reg: string, j: number, depth: number): Value {
+    const p = this.p;
+    const here = p.insn(j);
+    const preds: Value[] = [];
+    for (const jk of p.jumpsTo.get(here.address) ?? []) preds.push(this.before(reg, jk, depth + 1));
+    if (p.fallsInto(j)) {
+      const e = this.effect(p.insn(j - 1), reg);
+      if (e === 'none') preds.push(this.before(reg, j - 1, depth + 1));
+      else if (e.kind === 'copy') preds.push(this.before(e.from, j - 1, depth + 1));
+      else preds.push(e);
+    }
+    if (!preds.length) {
+      // alignment padding after a jump or return is never executed
+      if (/(^|\s)nop/.test(here.mnemonic) || here.mnemonic === 'int3') return { kind: 'const', values: new Set() };
+      return unknown(`no known way into 0x${here.address.toString(16)} (reached indirectly)`);
+    }
+    return join(preds);
+  }
+
+  /** What `i` does to register family `reg`. */
+  private effect(i: Insn, reg: string): 'none' | Value | { kind: 'copy'; from: string } {
+    if (i.flow === 'call' || i.flow === 'icall') {
+      return this.rules.callerSaved.has(reg) ? unknown(`clobbered by the call at 0x${i.address.toString(16)}`) : 'none';
+    }
+    const imp = this.rules.implicitWrites(i);
+    if (imp === 'all' || imp.includes(reg)) return unknown(`${i.mnemonic} at 0x${i.address.toString(16)} writes ${reg}`);
+    const ops = i.operands;
+    let writes = false;
+    for (let n = 0; n < ops.length; n++) {
+      const o = ops[n];
+      if (o.kind === 'mem') {
+        if (o.writeback && o.base && family(this.arch, o.base) === reg) writes = true;
+        continue;
+      }
+      if (o.kind !== 'reg' || family(this.arch, o.reg) !== reg) continue;
+      // sound by default: a register operand counts as written unless the decoder says it is
+      // only read, or the instruction only reads its operands
+      if (o.access === 'r' || this.rules.readOnly.has(i.mnemonic)) continue;
+      if (n === 0 || o.access.includes('w')) writes = true;
+    }
+    if (!writes) return 'none';
+    const [dst, src, src2] = ops as (Operand | undefined)[];
+    const at = `0x${i.address.toString(16)}`;
+    if (dst?.kind !== 'reg' || family(this.arch, dst.reg) !== reg) return unknown(`${i.mnemonic} at ${at} changes ${reg}`);
+    const partial = this.arch === 'x86_64' && dst.size < 4;
+    if (partial) return unknown(`${i.mnemonic} at ${at} writes part of ${reg}`);
+    const m = i.mnemonic;
+    if ((m === 'mov' || m === 'movz' || m === 'movabs') && src?.kind === 'imm' && (this.arch === 'x86_64' || !src2)) {
+      return { kind: 'const', values: new Set([Number(BigInt.asUintN(dst.size * 8, src.value))]) };
+    }
+    if (this.arch === 'aarch64' && m === 'orr' && src?.kind === 'reg' && /zr$/.test(src.reg) && src2?.kind === 'imm') {
+      return { kind: 'const', values: new Set([Number(BigInt.asUintN(dst.size * 8, src2.value))]) };
+    }
+    if ((m === 'xor' || m === 'sub') && src?.kind === 'reg' && src.reg === dst.reg) return { kind: 'const', values: new Set([0]) };
+    if (m === 'mov' && src?.kind === 'reg' && (this.arch === 'aarch64' || src.size >= 4)) {
+      const f = family(this.arch, src.reg);
+      if (f && !/zr$/.test(src.reg)) return { kind: 'copy', from: f };
+      if (/zr$/.test(src.reg)) return { kind: 'const', values: new Set([0]) };
+    }
+    return unknown(`${m} at ${at} computes ${reg}`);
+  }
+}
+
+const summaries = new WeakMap<Elf, SyscallReport>();
+
+/** The syscalls the code of one object can make (its own sites, through its wrappers). */
+function ownSyscalls(elf: Elf, decoder: Decoder): SyscallReport {
+  const memo = summaries.get(elf);
+  if (memo) return memo;
+  const arch = decoder.arch;
+  const p = programOf(elf, decoder);
+  const t = new Tracer(p);
+  const rules = arch === 'x86_64' ? x86Rules : aarch64Rules;
+  const sites = new Map<number, Set<number>>(); // nr → site addresses
+  const unresolved: { address: number; reason: string }[] = [];
+  const wrappers = new Map<number, string>(); // function start → argument register holding the number
+  const add = (nr: number, site: number) => {
+    const s = sites.get(nr);
+    if (s) s.add(site);
+    else sites.set(nr, new Set([site]));
+  };
+  const settle = (v: Value, site: number, k: number) => {
+    if (v.kind === 'const') for (const n of v.values) add(n, site);
+    else if (v.kind === 'unknown') unresolved.push({ address: site, reason: v.why });
+    else {
+      const fn = p.functionOf(k);
+      if (fn === undefined) unresolved.push({ address: site, reason: `number from ${v.reg}, outside any known function` });
+      else if (!wrappers.has(fn)) {
+        wrappers.set(fn, v.reg);
+        queue.push(fn);
+      }
+    }
+  };
+  const queue: number[] = [];
+  for (const k of p.syscallSites) settle(t.valueBefore(rules.numberReg, k), p.addr[k], k);
+  // libc's syscall(2), imported through the PLT, takes the number as its first argument
+  for (const [stub, name] of p.plt) {
+    if (name === 'syscall' && !wrappers.has(stub)) {
+      wrappers.set(stub, rules.argRegs[0]);
+      queue.push(stub);
+    }
+  }
+  // each wrapper: resolve the number at every direct call (or tail jump) to it
+  while (queue.length) {
+    const fn = queue.shift()!;
+    const reg = wrappers.get(fn)!;
+    for (const k of [...(p.callsTo.get(fn) ?? []), ...(p.jumpsTo.get(fn) ?? [])]) settle(t.valueBefore(reg, k), p.addr[k], k);
+  }
+  const names = new Map<number, string>();
+  for (const s of elf.symbols()) if (s.value && (s.type === 'FUNC' || s.type === 'IFUNC') && !names.has(s.value)) names.set(s.value, s.name);
+  const report: SyscallReport = {
+    syscalls: [...sites.entries()].sort((a, b) => a[0] - b[0]).map(([nr, s]) => ({ nr, name: syscallName(arch, nr), sites: [...s].sort((a, b) => a - b) })),
+    complete: unresolved.length === 0,
+    unresolvedSites: unresolved.sort((a, b) => a.address - b.address),
+    wrappers: [...wrappers.entries()].map(([address, argReg]) => ({ address, name: names.get(address), argReg })),
+  };
+  summaries.set(elf, report);
+  return report;
+}
+
+/**
+ * The syscalls an executable can make: its own sites, and for a dynamic executable every
+ * site of the libraries it loads and of its interpreter (a sound over-approximation: which
+ * library functions it reaches is not narrowed yet).
+ */
+export function analyzeSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryResolver; loaded: [string, Elf][] }): SyscallReport {
+  const own = ownSyscalls(elf, decoder);
+  if (!libs || !libs.loaded.length) return own;
+  const merged = new Map<number, { nr: number; name: string; sites: Set<number> }>();
+  const unresolved = [...own.unresolvedSites];
+  const add = (r: SyscallReport, mapSite: (a: number) => number) => {
+    for (const s of r.syscalls) {
+      const m = merged.get(s.nr) ?? { nr: s.nr, name: s.name, sites: new Set<number>() };
+      for (const a of s.sites) m.sites.add(mapSite(a));
+      merged.set(s.nr, m);
+    }
+  };
+  add(own, (a) => a);
+  for (const [, lib] of libs.loaded) {
+    const r = ownSyscalls(lib, decoder);
+    // sites inside a library are reported at their address in that library's own image
+    add(r, (a) => a);
+    unresolved.push(...r.unresolvedSites);
+  }
+  return {
+    syscalls: [...merged.values()].sort((a, b) => a.nr - b.nr).map((m) => ({ nr: m.nr, name: m.name, sites: [...m.sites].sort((a, b) => a - b) })),
+    complete: unresolved.length === 0,
+    unresolvedSites: unresolved,
+    wrappers: own.wrappers,
+    libraries: libs.loaded.map(([n]) => n),
+  };
+}
+
+/** The registers that carry the first arguments of a call, in order (SysV / AAPCS64). */
+export function argumentRegisters(arch: Arch): readonly string[] {
+  return arch === 'x86_64' ? x86Rules.argRegs : aarch64Rules.argRegs;
+}
