@@ -2,6 +2,7 @@
 // whether it can be translated. Pure computation over bytes; I/O stays with the caller.
 import { readElf, ElfError, type Elf } from '../elf/index.js';
 import { decoderFor } from '../isa/index.js';
+import { discoverCode } from './discovery.js';
 import { analyzeSyscalls } from './syscalls.js';
 import { detectFlags } from './flags.js';
 import { loadLibraries, type ReadFile } from './libraries.js';
@@ -98,6 +99,19 @@ async function analyzeElf(
   base.missingLibraries = libs?.missing ?? [];
   base.syscallsComplete = sys.complete && base.missingLibraries.length === 0;
   base.flags = detectFlags(elf, decoder, sys);
+  if (opts.code !== false) {
+    const code = discoverCode(elf, decoder);
+    const s = code.stats;
+    base.code = {
+      functions: s.functions,
+      blocks: s.blocks,
+      instructions: s.instructions,
+      coverage: s.codeBytes ? Math.round((s.bytesCovered / s.codeBytes) * 1000) / 1000 : 0,
+      jumpTables: code.jumpTables.length,
+      unresolvedIndirectJumps: code.unresolved.filter((u) => u.kind === 'ijump').map((u) => ({ address: u.address, detail: u.mnemonic })),
+      unknown: code.unknown.length,
+    };
+  }
   [base.translatable, base.reason] = judge(elf, base);
   return base;
 }

@@ -7,6 +7,7 @@
 import type { Elf } from '../elf/index.js';
 import type { Arch, Decoder, Insn, Operand } from '../isa/types.js';
 import { programOf, type Program } from './program.js';
+import { registerFamily } from './registers.js';
 import type { LibraryResolver } from './libraries.js';
 import { SYSCALLS_AARCH64, SYSCALLS_X86_64 } from './syscall-tables.js';
 
@@ -21,19 +22,6 @@ export interface SyscallReport {
 
 export function syscallName(arch: Arch, nr: number): string {
   return (arch === 'x86_64' ? SYSCALLS_X86_64 : SYSCALLS_AARCH64).get(nr) ?? `syscall_${nr}`;
-}
-
-// ---- register families: a write to eax defines rax, a write to w8 defines x8 ----
-
-const X86_FAMILY = new Map<string, string>();
-for (const r of ['a', 'b', 'c', 'd']) for (const n of [`r${r}x`, `e${r}x`, `${r}x`, `${r}l`, `${r}h`]) X86_FAMILY.set(n, `r${r}x`);
-for (const r of ['si', 'di', 'bp', 'sp']) for (const n of [`r${r}`, `e${r}`, r, `${r}l`]) X86_FAMILY.set(n, `r${r}`);
-for (let i = 8; i < 16; i++) for (const s of ['', 'd', 'w', 'b']) X86_FAMILY.set(`r${i}${s}`, `r${i}`);
-
-function family(arch: Arch, reg: string): string | undefined {
-  if (arch === 'x86_64') return X86_FAMILY.get(reg);
-  const m = /^[xw](\d+)$/.exec(reg);
-  return m ? `x${m[1]}` : undefined;
 }
 
 interface ArchRules {
@@ -182,10 +170,10 @@ export class Tracer {
     for (let n = 0; n < ops.length; n++) {
       const o = ops[n];
       if (o.kind === 'mem') {
-        if (o.writeback && o.base && family(this.arch, o.base) === reg) writes = true;
+        if (o.writeback && o.base && registerFamily(this.arch, o.base) === reg) writes = true;
         continue;
       }
-      if (o.kind !== 'reg' || family(this.arch, o.reg) !== reg) continue;
+      if (o.kind !== 'reg' || registerFamily(this.arch, o.reg) !== reg) continue;
       // sound by default: a register operand counts as written unless the decoder says it is
       // only read, or the instruction only reads its operands
       if (o.access === 'r' || this.rules.readOnly.has(i.mnemonic)) continue;
@@ -194,7 +182,7 @@ export class Tracer {
     if (!writes) return 'none';
     const [dst, src, src2] = ops as (Operand | undefined)[];
     const at = `0x${i.address.toString(16)}`;
-    if (dst?.kind !== 'reg' || family(this.arch, dst.reg) !== reg) return unknown(`${i.mnemonic} at ${at} changes ${reg}`);
+    if (dst?.kind !== 'reg' || registerFamily(this.arch, dst.reg) !== reg) return unknown(`${i.mnemonic} at ${at} changes ${reg}`);
     const partial = this.arch === 'x86_64' && dst.size < 4;
     if (partial) return unknown(`${i.mnemonic} at ${at} writes part of ${reg}`);
     const m = i.mnemonic;
@@ -206,7 +194,7 @@ export class Tracer {
     }
     if ((m === 'xor' || m === 'sub') && src?.kind === 'reg' && src.reg === dst.reg) return { kind: 'const', values: new Set([0]) };
     if (m === 'mov' && src?.kind === 'reg' && (this.arch === 'aarch64' || src.size >= 4)) {
-      const f = family(this.arch, src.reg);
+      const f = registerFamily(this.arch, src.reg);
       if (f && !/zr$/.test(src.reg)) return { kind: 'copy', from: f };
       if (/zr$/.test(src.reg)) return { kind: 'const', values: new Set([0]) };
     }

@@ -1,0 +1,373 @@
+// Code discovery by recursive descent: functions and basic blocks from every root we can
+// trust (entry point, symbols, .eh_frame FDEs, IFUNC resolvers, init/fini arrays), direct
+// calls and jumps, and switch jump tables; the indirect branches that stay unresolved are
+// listed. This is what the translator will turn into wasm functions and blocks.
+import type { Elf } from '../elf/index.js';
+import type { Decoder, Flow, Insn, MemOperand, Operand } from '../isa/types.js';
+import { registerFamily } from './registers.js';
+
+export type RootSource = 'entry' | 'symbol' | 'fde' | 'call' | 'tailcall' | 'ifunc' | 'init' | 'jumptable';
+
+export interface FunctionInfo {
+  entry: number;
+  name?: string;
+  sources: Set<RootSource>;
+  blocks: number[];
+}
+
+export interface Block {
+  start: number;
+  /** exclusive */
+  end: number;
+  instructions: number;
+  succs: number[];
+  fn: number;
+  terminator: Flow;
+}
+
+export interface JumpTable {
+  site: number;
+  table: number;
+  entries: number;
+  targets: number[];
+}
+
+export interface CodeMap {
+  functions: Map<number, FunctionInfo>;
+  blocks: Map<number, Block>;
+  jumpTables: JumpTable[];
+  unresolved: { address: number; kind: 'ijump' | 'icall'; mnemonic: string }[];
+  unknown: { address: number; reason: string }[];
+  stats: { functions: number; blocks: number; instructions: number; bytesCovered: number; codeBytes: number };
+}
+
+/** Functions that never return: a call to one ends its block (by symbol name). */
+const NO_RETURN = /^(exit|_exit|_Exit|abort|__stack_chk_fail|__assert_fail|__libc_fatal|__fortify_fail|__chk_fail|_Unwind_Resume|__cxa_throw|__cxa_rethrow|__cxa_bad_cast|__cxa_bad_typeid|__cxa_call_unexpected|_ZSt9terminatev|_ZSt1[0-9]__throw_\w+|_ZSt\d+__throw_\w+|__libc_start_main|err|errx|verr|verrx|__malloc_assert|longjmp|_longjmp|siglongjmp|__longjmp_chk|pthread_exit|__pthread_unwind|__pthread_unwind_next|quick_exit|_dl_signal_error|__libc_dynarr.*fail)$/;
+
+const MAX_TABLE_ENTRIES = 4096;
+
+export function discoverCode(elf: Elf, decoder: Decoder): CodeMap {
+  return new Discovery(elf, decoder).run();
+}
+
+class Discovery {
+  private ranges: { address: number; bytes: Uint8Array }[];
+  private functions = new Map<number, FunctionInfo>();
+  private blocks = new Map<number, Block>();
+  /** first address of every decoded instruction → the block holding it */
+  private owner = new Map<number, number>();
+  private jumpTables: JumpTable[] = [];
+  private unresolved: CodeMap['unresolved'] = [];
+  private unknown: CodeMap['unknown'] = [];
+  private noReturn = new Set<number>();
+  /** block start → the block that falls (or conditionally branches) straight into it */
+  private fallthroughPred = new Map<number, Block>();
+  private names = new Map<number, string>();
+  private fnQueue: number[] = [];
+  private instructions = 0;
+
+  constructor(
+    private elf: Elf,
+    private decoder: Decoder,
+  ) {
+    this.ranges = elf.codeRanges().slice().sort((a, b) => a.address - b.address);
+  }
+
+  run(): CodeMap {
+    const elf = this.elf;
+    for (const s of elf.symbols()) {
+      if (!s.value || !(s.type === 'FUNC' || s.type === 'IFUNC')) continue;
+      const bare = s.name.replace(/@.*$/, '');
+      if (!this.names.has(s.value)) this.names.set(s.value, bare);
+      if (NO_RETURN.test(bare)) this.noReturn.add(s.value);
+      if (s.shndx !== 0) this.root(s.value, 'symbol');
+    }
+    this.root(elf.header.entry, 'entry');
+    for (const f of elf.fdes()) this.root(f.start, 'fde');
+    for (const a of elf.irelatives()) this.root(a, 'ifunc');
+    for (const a of this.initArrays()) this.root(a, 'init');
+    while (this.fnQueue.length) this.explore(this.fnQueue.pop()!);
+    let covered = 0;
+    let last: Block | undefined;
+    for (const b of [...this.blocks.values()].sort((x, y) => x.start - y.start)) {
+      covered += b.end - b.start;
+      if (last && b.start < last.end) {
+        this.unknown.push({ address: b.start, reason: `overlapping instructions: a branch lands inside the instruction block 0x${last.start.toString(16)} decodes there` });
+      }
+      if (!last || b.end > last.end) last = b;
+    }
+    for (const f of this.functions.values()) f.blocks.sort((a, b) => a - b);
+    return {
+      functions: this.functions,
+      blocks: this.blocks,
+      jumpTables: this.jumpTables,
+      unresolved: this.unresolved,
+      unknown: this.unknown,
+      stats: {
+        functions: this.functions.size,
+        blocks: this.blocks.size,
+        instructions: this.instructions,
+        bytesCovered: covered,
+        codeBytes: this.ranges.reduce((s, r) => s + r.bytes.length, 0),
+      },
+    };
+  }
+
+  private gotSlots?: Set<number>;
+
+  /** `jmp [rip+slot]` where a JUMP_SLOT/GLOB_DAT/IRELATIVE relocation fills the slot */
+  private isImportJump(i: Insn): boolean {
+    const m = i.operands[0];
+    if (m?.kind !== 'mem' || m.base !== 'rip' || m.index) return false;
+    this.gotSlots ??= new Set(this.elf.relocations().filter((r) => /JUMP_SLOT|GLOB_DAT|IRELATIVE/.test(r.typeName)).map((r) => r.offset));
+    return this.gotSlots.has(i.address + i.length + Number(m.disp));
+  }
+
+  private inCode(a: number): boolean {
+    return this.ranges.some((r) => a >= r.address && a < r.address + r.bytes.length);
+  }
+
+  private decodeAt(a: number): Insn | undefined {
+    for (const r of this.ranges) if (a >= r.address && a < r.address + r.bytes.length) return this.decoder.decode(r.bytes, a - r.address, a);
+    return undefined;
+  }
+
+  /** pointers in .init_array/.fini_array/.preinit_array (RELATIVE relocations fill them in PIE) */
+  private initArrays(): number[] {
+    const out: number[] = [];
+    const rel = new Map<number, number>();
+    for (const r of this.elf.relocations()) if (/RELATIVE$/.test(r.typeName)) rel.set(r.offset, r.addend);
+    for (const s of this.elf.sections) {
+      if (s.type !== 14 && s.type !== 15 && s.type !== 16) continue;
+      const b = this.elf.sectionBytes(s);
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      for (let o = 0; o + 8 <= b.length; o += 8) {
+        const v = rel.get(s.addr + o) ?? Number(dv.getBigUint64(o, true));
+        if (v && v !== 0xffffffffffffffff) out.push(v);
+      }
+    }
+    return out;
+  }
+
+  private root(a: number, source: RootSource): void {
+    if (!this.inCode(a)) return;
+    const f = this.functions.get(a);
+    if (f) {
+      f.sources.add(source);
+      return;
+    }
+    this.functions.set(a, { entry: a, name: this.names.get(a), sources: new Set([source]), blocks: [] });
+    this.fnQueue.push(a);
+  }
+
+  /** Recursive descent over one function's blocks (a worklist, no recursion depth limit). */
+  private explore(entry: number): void {
+    const fn = this.functions.get(entry)!;
+    const work = [entry];
+    while (work.length) {
+      const start = work.pop()!;
+      if (this.blocks.has(start)) continue;
+      const owner = this.owner.get(start);
+      if (owner !== undefined) {
+        this.split(owner, start);
+        continue;
+      }
+      const b = this.decodeBlock(start, fn);
+      if (!b) continue;
+      fn.blocks.push(start);
+      for (const s of b.succs) if (!this.blocks.has(s)) work.push(s);
+    }
+  }
+
+  /** Decodes straight-line code from `start` up to a terminator or the next known block. */
+  private decodeBlock(start: number, fn: FunctionInfo): Block | undefined {
+    const insns: Insn[] = [];
+    let a = start;
+    let term: Flow = 'seq';
+    const succs: number[] = [];
+    for (;;) {
+      if (a !== start && (this.blocks.has(a) || this.owner.has(a))) {
+        if (!this.blocks.has(a)) this.split(this.owner.get(a)!, a);
+        succs.push(a);
+        break;
+      }
+      const i = this.decodeAt(a);
+      if (!i) {
+        this.unknown.push({ address: a, reason: this.inCode(a) ? 'undecodable bytes' : 'runs out of the code sections' });
+        term = 'trap';
+        break;
+      }
+      insns.push(i);
+      this.owner.set(a, start);
+      a += i.length;
+      term = i.flow;
+      if (i.flow === 'seq' || i.flow === 'syscall' || i.flow === 'interrupt') continue;
+      if (i.flow === 'call') {
+        if (i.target !== undefined) this.root(i.target, 'call');
+        if (i.target !== undefined && this.noReturn.has(i.target)) break;
+        continue;
+      }
+      if (i.flow === 'icall') {
+        this.unresolved.push({ address: i.address, kind: 'icall', mnemonic: i.mnemonic });
+        continue;
+      }
+      if (i.flow === 'jump' || i.flow === 'cjump') {
+        const t = i.target!;
+        if (!this.inCode(t)) this.unknown.push({ address: i.address, reason: `branch to 0x${t.toString(16)} outside the code` });
+        else if (this.functions.has(t) && t !== fn.entry) this.functions.get(t)!.sources.add('tailcall');
+        else succs.push(t);
+        if (i.flow === 'cjump') succs.push(a);
+      } else if (i.flow === 'ijump') {
+        if (this.isImportJump(i)) break; // a PLT stub: the loader fills its GOT slot with the import
+        const table = this.jumpTable(insns, start);
+        if (table) {
+          this.jumpTables.push(table);
+          succs.push(...new Set(table.targets));
+        } else this.unresolved.push({ address: i.address, kind: 'ijump', mnemonic: i.mnemonic });
+      }
+      break;
+    }
+    if (!insns.length) return undefined;
+    this.instructions += insns.length;
+    const last = insns[insns.length - 1];
+    const b: Block = { start, end: last.address + last.length, instructions: insns.length, succs, fn: fn.entry, terminator: term };
+    this.blocks.set(start, b);
+    if (term === 'cjump' || term === 'seq' || term === 'call' || term === 'syscall' || term === 'interrupt') this.fallthroughPred.set(b.end, b);
+    return b;
+  }
+
+  /** A branch lands inside block `owner` at instruction `at`: cut the block in two. */
+  private split(owner: number, at: number): void {
+    const b = this.blocks.get(owner);
+    if (!b || at <= b.start || at >= b.end) return;
+    let count = 0;
+    for (let a = b.start; a < at; ) {
+      const i = this.decodeAt(a)!;
+      a += i.length;
+      count++;
+    }
+    const tail: Block = { start: at, end: b.end, instructions: b.instructions - count, succs: b.succs, fn: b.fn, terminator: b.terminator };
+    if (this.fallthroughPred.get(b.end) === b) this.fallthroughPred.set(b.end, tail);
+    this.fallthroughPred.set(at, b);
+    b.end = at;
+    b.instructions = count;
+    b.succs = [at];
+    b.terminator = 'seq';
+    this.blocks.set(at, tail);
+    for (let a = at; a < tail.end; ) {
+      this.owner.set(a, at);
+      a += this.decodeAt(a)!.length;
+    }
+    this.functions.get(b.fn)?.blocks.push(at);
+  }
+
+  // ---- jump tables (gcc -O2 switch statements) ----
+
+  private jumpTable(insns: Insn[], blockStart: number): JumpTable | undefined {
+    return this.decoder.arch === 'x86_64' ? this.x86Table(insns, blockStart) : undefined;
+  }
+
+  /**
+   * x86_64, both forms gcc emits:
+   *   PIC:     lea rB,[rip+T]; movsxd rX,dword [rB+rI*4]; add rX,rB (or lea rX,[rB+rX]); jmp rX
+   *            (entries: int32 offsets from T; busybox's non-PIE glibc code uses this form too)
+   *   non-PIC: jmp qword [rI*8+T]   (entries: absolute 8-byte addresses)
+   * The entry count comes from the bounds check `cmp I, N; ja default` before it, where I is
+   * the index register, a register it was copied from, or the memory it was loaded from.
+   * The pattern is matched over this block and its fall-through predecessors.
+   */
+  private x86Table(insns: Insn[], blockStart: number): JumpTable | undefined {
+    const trace = [...this.predecessors(blockStart, 2), ...insns];
+    const jmp = trace[trace.length - 1];
+    const op = jmp.operands[0];
+    let table: number | undefined;
+    let index: string | undefined;
+    let at = trace.length - 1; // where the index register is read
+    let relative = false;
+    if (op?.kind === 'mem' && !op.base && op.index && op.scale === 8) {
+      table = Number(op.disp);
+      index = x86Family(op.index);
+    } else if (op?.kind === 'reg') {
+      const x = x86Family(op.reg);
+      let base: string | undefined;
+      for (let k = trace.length - 2; k >= 0 && k >= trace.length - 16; k--) {
+        const i = trace[k];
+        const [d, s, t] = i.operands as (Operand | undefined)[];
+        const dst = d?.kind === 'reg' ? x86Family(d.reg) : undefined;
+        if (!base && dst === x && i.mnemonic === 'add' && s?.kind === 'reg') base = x86Family(s.reg);
+        else if (!base && dst === x && i.mnemonic === 'lea' && s?.kind === 'mem' && s.base && s.index && s.scale === 1 && !t) {
+          base = x86Family(s.base) === x ? x86Family(s.index) : x86Family(s.base);
+        } else if (base && !index && dst === x && i.mnemonic === 'movsxd' && s?.kind === 'mem' && s.base && x86Family(s.base) === base && s.index && s.scale === 4) {
+          index = x86Family(s.index);
+          at = k;
+        } else if (base && index && dst === base && i.mnemonic === 'lea' && s?.kind === 'mem' && s.base === 'rip') {
+          table = i.address + i.length + Number((s as MemOperand).disp);
+          relative = true;
+          break;
+        }
+      }
+    }
+    if (table === undefined || !index) return undefined;
+    const bound = x86Bound(trace.slice(0, at), index);
+    if (bound === undefined || bound < 1 || bound > MAX_TABLE_ENTRIES) return undefined;
+    const size = relative ? 4 : 8;
+    const bytes = this.elf.readVirtual(table, bound * size);
+    if (!bytes) return undefined;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const targets: number[] = [];
+    for (let e = 0; e < bound; e++) {
+      const t = relative ? table + dv.getInt32(e * 4, true) : Number(dv.getBigUint64(e * 8, true));
+      if (!this.inCode(t)) return undefined; // not a table after all: never invent edges
+      targets.push(t);
+    }
+    return { site: jmp.address, table, entries: bound, targets };
+  }
+
+  /** Up to `depth` blocks that fall (or conditionally branch) straight into `start`, oldest first. */
+  private predecessors(start: number, depth: number): Insn[] {
+    const out: Insn[] = [];
+    for (let d = 0, s = start; d < depth; d++) {
+      const b = this.fallthroughPred.get(s);
+      if (!b) break;
+      const list: Insn[] = [];
+      for (let a = b.start; a < b.end; ) {
+        const i = this.decodeAt(a)!;
+        list.push(i);
+        a += i.length;
+      }
+      out.unshift(...list);
+      s = b.start;
+    }
+    return out;
+  }
+}
+
+/** N+1 from `cmp I, N; ja` (N from `jae`), following I back through copies and its load. */
+function x86Bound(trace: Insn[], index: string): number | undefined {
+  let reg: string | undefined = index;
+  let loadedFrom: MemOperand | undefined;
+  for (let k = trace.length - 1; k >= 0; k--) {
+    const i = trace[k];
+    const [d, s] = i.operands as (Operand | undefined)[];
+    const dst = d?.kind === 'reg' ? x86Family(d.reg) : undefined;
+    if (i.mnemonic === 'cmp' && s?.kind === 'imm' && ((d?.kind === 'reg' && dst === reg) || (d?.kind === 'mem' && loadedFrom && sameMem(d, loadedFrom)))) {
+      const next = trace[k + 1];
+      const n = Number(s.value);
+      if (next?.mnemonic === 'ja') return n + 1;
+      if (next?.mnemonic === 'jae') return n;
+      return undefined;
+    }
+    if (reg && dst === reg) {
+      if ((i.mnemonic === 'mov' || i.mnemonic === 'movzx' || i.mnemonic === 'movsxd') && s?.kind === 'reg') reg = x86Family(s.reg);
+      else if (i.mnemonic === 'mov' && s?.kind === 'mem') {
+        loadedFrom = s;
+        reg = undefined;
+      } else return undefined; // the index is computed after the check: its bound no longer applies
+    }
+  }
+  return undefined;
+}
+
+const sameMem = (a: MemOperand, b: MemOperand) => a.base === b.base && a.index === b.index && a.scale === b.scale && a.disp === b.disp && a.segment === b.segment;
+
+const x86Family = (r: string) => registerFamily('x86_64', r);
