@@ -48,9 +48,10 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
     const fs = await openImage(input, { platform: opts.platform, onProgress: opts.onProgress });
     try {
       const exes = fs.executables();
+      const code = opts.code ?? fs.kind === 'file';
       const read = reader(fs);
       const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), exes.length));
-      const records = jobs === 1 ? await analyzeInline(exes.map((e) => e.path), fs, read, opts) : await analyzePooled(exes.map((e) => e.path), fs, read, jobs, opts);
+      const records = jobs === 1 ? await analyzeInline(exes.map((e) => e.path), fs, read, { ...opts, code }) : await analyzePooled(exes.map((e) => e.path), fs, read, jobs, { ...opts, code });
       reports.push({ input, kind: fs.kind, description: fs.description, findings: fs.findings, records });
     } finally {
       await fs.close();

@@ -2,7 +2,7 @@
 // load code, start threads or pick code paths by CPU features.
 import type { Elf } from '../elf/index.js';
 import type { Decoder } from '../isa/types.js';
-import { programOf } from './program.js';
+import { directCallers, mayHoldSyscalls, Program, pltRanges, programOf } from './program.js';
 import type { FlagName, FlagResult, Evidence } from './record.js';
 import { FLAG_NAMES } from './record.js';
 import { argumentRegisters, Tracer, type SyscallReport } from './syscalls.js';
@@ -22,6 +22,8 @@ const JIT_SYMBOLS: [RegExp, string][] = [
   [/^mono_jit_/, 'Mono JIT'],
 ];
 const DLOPEN = /^(dlopen|dlmopen|__libc_dlopen_mode|_dl_open)(@.*)?$/;
+/** imports through which code can be mapped writable and executable */
+const CODE_MEMORY = /^(mmap|mmap64|mprotect|pkey_mprotect|memfd_create)$/;
 const THREADS = /^(pthread_create|thrd_create|__pthread_create_2_1)(@.*)?$/;
 
 export function detectFlags(elf: Elf, decoder: Decoder, sys: SyscallReport): Record<FlagName, FlagResult> {
@@ -44,33 +46,49 @@ export function detectFlags(elf: Elf, decoder: Decoder, sys: SyscallReport): Rec
     if (seg.type === 1 && seg.flags & 1 && seg.flags & 2) add('selfModifying', { address: seg.vaddr, detail: `PT_LOAD segment ${seg.index} is writable and executable` });
   }
 
-  const p = programOf(elf, decoder);
-  const tracer = new Tracer(p);
-  const [, , arg3] = argumentRegisters(decoder.arch);
-  const protAt = (k: number) => {
-    const v = tracer.valueBefore(arg3, k);
-    return v.kind === 'const' ? [...v.values] : [];
-  };
-  const execProt = (k: number, what: string, address: number) => {
-    for (const prot of protAt(k)) {
-      if (prot & PROT_EXEC && prot & PROT_WRITE) add('runtimeCodegen', { address, detail: `${what} with PROT_WRITE|PROT_EXEC (prot ${prot})` });
-    }
-  };
+  const codeImports = elf.symbols().some((s) => s.shndx === 0 && CODE_MEMORY.test(s.name));
+  const ownSites = mayHoldSyscalls(elf, decoder, true);
+  if (!codeImports && !ownSites) return result(ev); // nothing below can fire
+  // Without syscall sites of its own, only the functions that call the imports need decoding.
+  let programs: Program[] | undefined;
+  let plt: Map<number, string> | undefined;
+  if (!ownSites && decoder.arch === 'x86_64') {
+    plt = new Program(elf, decoder, pltRanges(elf)).plt;
+    const stubs = new Set([...plt].filter(([, n]) => CODE_MEMORY.test(n)).map(([a]) => a));
+    programs = directCallers(elf, decoder, stubs)?.map((r) => new Program(elf, decoder, [r]));
+  }
+  if (!programs) {
+    programs = [programOf(elf, decoder)];
+    plt = programs[0].plt;
+  }
   const memSyscalls = new Map<number, string>();
   for (const s of sys.syscalls) if (s.name === 'mmap' || s.name === 'mprotect' || s.name === 'pkey_mprotect') for (const a of s.sites) memSyscalls.set(a, s.name);
-  for (const k of p.cpuidSites) add('cpuidDispatch', { address: p.addr[k], detail: 'cpuid instruction' });
-  for (const k of p.syscallSites) {
-    const name = memSyscalls.get(p.addr[k]);
-    if (name) execProt(k, name, p.addr[k]);
-  }
-  for (const [stub, name] of p.plt) {
-    const mem = /^(mmap|mmap64|mprotect|pkey_mprotect)$/.test(name);
-    if (!mem && name !== 'memfd_create') continue;
-    for (const k of p.callsTo.get(stub) ?? []) {
-      if (mem) execProt(k, `call to ${name}`, p.addr[k]);
-      else add('runtimeCodegen', { address: p.addr[k], detail: 'call to memfd_create' });
+  const [, , arg3] = argumentRegisters(decoder.arch);
+  for (const p of programs) {
+    const tracer = new Tracer(p);
+    const execProt = (k: number, what: string) => {
+      const v = tracer.valueBefore(arg3, k);
+      for (const prot of v.kind === 'const' ? v.values : []) {
+        if (prot & PROT_EXEC && prot & PROT_WRITE) add('runtimeCodegen', { address: p.addr[k], detail: `${what} with PROT_WRITE|PROT_EXEC (prot ${prot})` });
+      }
+    };
+    for (const k of p.cpuidSites) add('cpuidDispatch', { address: p.addr[k], detail: 'cpuid instruction' });
+    for (const k of p.syscallSites) {
+      const name = memSyscalls.get(p.addr[k]);
+      if (name) execProt(k, name);
+    }
+    for (const [stub, name] of plt!) {
+      if (!CODE_MEMORY.test(name)) continue;
+      for (const k of p.callsTo.get(stub) ?? []) {
+        if (name !== 'memfd_create') execProt(k, `call to ${name}`);
+        else add('runtimeCodegen', { address: p.addr[k], detail: 'call to memfd_create' });
+      }
     }
   }
-  if (ev.runtimeCodegen.length) for (const e of ev.runtimeCodegen) add('jit', e);
+  return result(ev);
+}
+
+function result(ev: Record<FlagName, Evidence[]>): Record<FlagName, FlagResult> {
+  if (ev.runtimeCodegen.length) for (const e of ev.runtimeCodegen) if (ev.jit.length < MAX_EVIDENCE) ev.jit.push(e);
   return Object.fromEntries(FLAG_NAMES.map((f) => [f, { set: ev[f].length > 0, evidence: ev[f] }])) as Record<FlagName, FlagResult>;
 }

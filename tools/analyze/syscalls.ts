@@ -6,7 +6,8 @@
 // is listed and marks the set incomplete: never dropped.
 import type { Elf } from '../elf/index.js';
 import type { Arch, Decoder, Insn, Operand } from '../isa/types.js';
-import { programOf, type Program } from './program.js';
+import { mayHoldSyscalls, programOf, type Program } from './program.js';
+import { functionAt, objectGraph, reachableFunctions } from './reach.js';
 import { registerFamily } from './registers.js';
 import type { LibraryResolver } from './libraries.js';
 import { SYSCALLS_AARCH64, SYSCALLS_X86_64 } from './syscall-tables.js';
@@ -209,6 +210,12 @@ function ownSyscalls(elf: Elf, decoder: Decoder): SyscallReport {
   const memo = summaries.get(elf);
   if (memo) return memo;
   const arch = decoder.arch;
+  const importsSyscall = elf.symbols().some((s) => s.shndx === 0 && s.name === 'syscall');
+  if (!importsSyscall && !mayHoldSyscalls(elf, decoder)) {
+    const none: SyscallReport = { syscalls: [], complete: true, unresolvedSites: [], wrappers: [] };
+    summaries.set(elf, none);
+    return none;
+  }
   const p = programOf(elf, decoder);
   const t = new Tracer(p);
   const rules = arch === 'x86_64' ? x86Rules : aarch64Rules;
@@ -260,28 +267,40 @@ function ownSyscalls(elf: Elf, decoder: Decoder): SyscallReport {
 }
 
 /**
- * The syscalls an executable can make: its own sites, and for a dynamic executable every
- * site of the libraries it loads and of its interpreter (a sound over-approximation: which
- * library functions it reaches is not narrowed yet).
+ * The syscalls an executable can make: its own sites, and for a dynamic executable the
+ * sites of its interpreter (ld.so) and those of the library functions it can reach from
+ * its imports (see reach.ts). aarch64 PLTs are not indexed yet: there every site of every
+ * loaded library counts (sound, less precise).
  */
 export function analyzeSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryResolver; loaded: [string, Elf][] }): SyscallReport {
   const own = ownSyscalls(elf, decoder);
   if (!libs || !libs.loaded.length) return own;
   const merged = new Map<number, { nr: number; name: string; sites: Set<number> }>();
   const unresolved = [...own.unresolvedSites];
-  const add = (r: SyscallReport, mapSite: (a: number) => number) => {
+  const add = (r: SyscallReport, keep: (site: number) => boolean) => {
     for (const s of r.syscalls) {
-      const m = merged.get(s.nr) ?? { nr: s.nr, name: s.name, sites: new Set<number>() };
-      for (const a of s.sites) m.sites.add(mapSite(a));
-      merged.set(s.nr, m);
+      for (const a of s.sites) {
+        if (!keep(a)) continue;
+        const m = merged.get(s.nr) ?? { nr: s.nr, name: s.name, sites: new Set<number>() };
+        m.sites.add(a);
+        merged.set(s.nr, m);
+      }
     }
+    unresolved.push(...r.unresolvedSites.filter((u) => keep(u.address)));
   };
-  add(own, (a) => a);
-  for (const [, lib] of libs.loaded) {
-    const r = ownSyscalls(lib, decoder);
+  add(own, () => true);
+  const narrow = decoder.arch === 'x86_64';
+  // only libraries with syscall sites of their own are decoded (see ownSyscalls)
+  const reports = libs.loaded.map(([name, lib]): [string, Elf, SyscallReport] => [name, lib, ownSyscalls(lib, decoder)]);
+  const programs = reports.map(([name, lib, r]): [string, Elf, Program | undefined] => [name, lib, r.syscalls.length || r.unresolvedSites.length ? programOf(lib, decoder) : undefined]);
+  const reached = narrow ? reachableFunctions(elf, programs.filter(([name]) => name !== elf.interpreter)) : undefined;
+  for (let i = 0; i < reports.length; i++) {
+    const [name, lib, r] = reports[i];
+    const p = programs[i][2];
     // sites inside a library are reported at their address in that library's own image
-    add(r, (a) => a);
-    unresolved.push(...r.unresolvedSites);
+    const fns = name === elf.interpreter ? undefined : reached?.get(lib);
+    const g = fns && p && objectGraph(lib, p);
+    add(r, g ? (a) => fns!.has(functionAt(g, a)) : () => true);
   }
   return {
     syscalls: [...merged.values()].sort((a, b) => a.nr - b.nr).map((m) => ({ nr: m.nr, name: m.name, sites: [...m.sites].sort((a, b) => a - b) })),

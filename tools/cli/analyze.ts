@@ -28,8 +28,9 @@ PATH may be:
 Options:
   --json             print one JSON document (schema recomp.analyze/v1) instead of tables
   --platform OS/ARCH for multi-platform images (default linux/amd64)
-  --no-code          skip function and block recovery (faster; syscall numbers then
-                     resolve within straight-line code only, so the set may widen)
+  --code, --no-code  recover functions, basic blocks and jump tables (the 'code' field):
+                     on by default for a lone file, off for root file systems and images,
+                     where it would cost most of the time; syscall sets do not depend on it
   --jobs N           worker threads (default: the number of cores)
   -h, --help         this help
 
@@ -50,6 +51,7 @@ export const analyzeCommand: Command = {
     const { values, positionals } = parseFlags(args, {
       json: { type: 'boolean' },
       platform: { type: 'string' },
+      code: { type: 'boolean' },
       'no-code': { type: 'boolean' },
       jobs: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -69,7 +71,7 @@ export const analyzeCommand: Command = {
       reports = await analyzeInputs(positionals, {
         jobs,
         platform: values.platform,
-        code: !values['no-code'],
+        code: values['no-code'] ? false : values.code ? true : undefined,
         onProgress: progressBar('analyze'),
       });
     } catch (e) {

@@ -1,0 +1,86 @@
+// Soundness of the static syscall sets, with strace as the oracle: every syscall a native
+// run makes must be in the set recomp computes without running anything.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeSyscalls } from '../tools/analyze/syscalls.js';
+import { readElf, type Elf } from '../tools/elf/index.js';
+import { x86_64Decoder } from '../tools/isa/x86_64/index.js';
+import { BUSYBOX } from './fixtures.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'recomp-syscalls-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** What strace sees a command call (children included), without strace's own first execve. */
+function traced(argv: string[], cwd: string): string[] {
+  const log = join(tmp, 'trace.log');
+  spawnSync('strace', ['-f', '-qq', '-o', log, ...argv], { cwd, stdio: ['pipe', 'ignore', 'ignore'], input: 'b\na\nc\na\n', timeout: 20_000, killSignal: 'SIGKILL' });
+  return [...readFileSync(log, 'utf8').matchAll(/^\d+\s+([a-z0-9_]+)\(/gm)].slice(1).map((m) => m[1]);
+}
+
+const APPLETS: string[][] = [
+  ['echo', 'hi'], ['cat', 'in.txt'], ['wc', 'in.txt'], ['sort', 'in.txt'], ['uniq', 'in.txt'], ['tr', 'a', 'b'],
+  ['sed', 's/a/b/', 'in.txt'], ['awk', '{print $1}', 'in.txt'], ['grep', 'a', 'in.txt'], ['head', '-1', 'in.txt'],
+  ['tail', '-1', 'in.txt'], ['cut', '-c1', 'in.txt'], ['md5sum', 'in.txt'], ['sha256sum', 'in.txt'], ['base64', 'in.txt'],
+  ['od', 'in.txt'], ['expr', '1', '+', '2'], ['seq', '3'], ['factor', '12'], ['dc', '-e', '2p'], ['ls', '-la'],
+  ['cp', 'in.txt', 'x'], ['mv', 'x', 'y'], ['rm', 'y'], ['mkdir', 'd'], ['rmdir', 'd'], ['date'], ['stat', 'in.txt'],
+  ['find', '.'], ['tar', 'cf', 't.tar', 'in.txt'], ['gzip', '-k', 'in.txt'], ['gunzip', '-f', 'in.txt.gz'], ['env'],
+  ['id'], ['uname', '-a'], ['du', '.'], ['df', '.'], ['sleep', '0.01'], ['touch', 'z'], ['ln', '-sf', 'z', 'zz'],
+  ['readlink', 'zz'], ['sh', '-c', 'echo a | wc; x=1; echo $x; (echo sub); sleep 0.01 & wait'], ['xargs', 'echo'],
+  ['ps'], ['hostname'], ['whoami'], ['nproc'], ['printf', '%s\\n', 'x'], ['test', '-f', 'in.txt'], ['sha1sum', 'in.txt'],
+  ['chmod', '600', 'z'], ['dd', 'if=in.txt', 'of=dd.out', 'bs=1'], ['diff', 'in.txt', 'in.txt'], ['cmp', 'in.txt', 'in.txt'],
+  ['nl', 'in.txt'], ['rev', 'in.txt'], ['xxd', 'in.txt'], ['hexdump', '-C', 'in.txt'], ['fold', '-w2', 'in.txt'],
+  ['sha512sum', 'in.txt'], ['realpath', '.'], ['basename', '/a/b'], ['dirname', '/a/b'], ['true'],
+];
+
+function precision(name: string, staticSet: Set<string>, observed: Set<string>) {
+  const hit = [...observed].filter((n) => staticSet.has(n)).length;
+  const p = hit / staticSet.size;
+  const r = hit / observed.size;
+  console.log(`${name}: static ${staticSet.size}, observed ${observed.size}, missed ${observed.size - hit}, precision ${p.toFixed(2)}, F1 ${((2 * p * r) / (p + r)).toFixed(2)}`);
+}
+
+const names = (elf: Elf, libs?: Parameters<typeof analyzeSyscalls>[2]) => new Set(analyzeSyscalls(elf, x86_64Decoder, libs).syscalls.map((s) => s.name));
+
+describe('static syscall sets are sound against strace', () => {
+  it(`/bin/busybox over ${APPLETS.length} applets`, () => {
+    const dir = join(tmp, 'bb');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'in.txt'), 'b\na\nc\na\n');
+    const observed = new Set<string>();
+    for (const a of APPLETS) for (const n of traced([BUSYBOX, ...a], dir)) observed.add(n);
+    const set = names(readElf(readFileSync(BUSYBOX)));
+    expect([...observed].filter((n) => !set.has(n))).toEqual([]);
+    expect(observed.size).toBeGreaterThan(40);
+    precision('busybox', set, observed);
+  });
+
+  it('/bin/ls -la / with its libraries', () => {
+    const observed = new Set(traced(['/bin/ls', '-la', '/'], tmp));
+    const elf = readElf(readFileSync('/bin/ls'));
+    const loaded: [string, Elf][] = [
+      ['libc.so.6', readElf(readFileSync('/lib/x86_64-linux-gnu/libc.so.6'))],
+      ['libselinux.so.1', readElf(readFileSync('/lib/x86_64-linux-gnu/libselinux.so.1'))],
+      ['libpcre2-8.so.0', readElf(readFileSync('/lib/x86_64-linux-gnu/libpcre2-8.so.0'))],
+      ['/lib64/ld-linux-x86-64.so.2', readElf(readFileSync('/lib64/ld-linux-x86-64.so.2'))],
+    ];
+    const set = names(elf, { resolve: (s) => loaded.find(([n]) => n === s)?.[1], loaded });
+    expect([...observed].filter((n) => !set.has(n))).toEqual([]);
+    precision('ls', set, observed);
+  });
+
+  it('the number of a syscall(2) call is found through the wrapper', () => {
+    const c = join(tmp, 'raw.c');
+    writeFileSync(c, '#include <unistd.h>\n#include <sys/syscall.h>\nint main(void){ return syscall(SYS_getppid) > 0 ? (int)syscall(SYS_sched_yield) : 1; }\n');
+    for (const [cc, flags] of [['gcc', ['-static']], ['musl-gcc', ['-static']]] as const) {
+      const exe = join(tmp, `raw-${cc}`);
+      spawnSync(cc, ['-O2', ...flags, '-o', exe, c]);
+      const r = analyzeSyscalls(readElf(readFileSync(exe)), x86_64Decoder);
+      const set = new Set(r.syscalls.map((s) => s.name));
+      expect(set.has('getppid') && set.has('sched_yield'), cc).toBe(true);
+      expect(r.wrappers.length, cc).toBeGreaterThan(0);
+    }
+  });
+});
