@@ -5,25 +5,42 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 
 export interface LayerSpec {
   /** directory holding the layer's files */
-  dir: string;
+  dir?: string;
+  /** or the layer's tar itself */
+  tar?: Buffer;
   /** tar member order (paths relative to dir, './x'); default: tar's own walk of '.' */
   order?: string[];
-  compression?: 'none' | 'gzip';
+  compression?: 'none' | 'gzip' | 'zstd';
+}
+
+export interface LayoutOptions {
+  arch?: string;
+  /** replaces the diff_ids the config records (to test the check) */
+  diffIds?: (ids: string[]) => string[];
 }
 
 const sha = (b: Uint8Array) => 'sha256:' + createHash('sha256').update(b).digest('hex');
 
 export function layerTar(spec: LayerSpec): Buffer {
+  if (spec.tar) return spec.tar;
+  if (!spec.dir) throw new Error('a layer needs dir or tar');
   const args = spec.order ? ['--no-recursion', '-C', spec.dir, ...spec.order] : ['-C', spec.dir, '.'];
   return execFileSync('tar', ['--format=posix', '--owner=0', '--group=0', '--numeric-owner', '-cf', '-', ...args], { maxBuffer: 1 << 30 });
 }
 
-/** Writes an OCI layout at `out` with the layers in order; returns the manifest digest. */
-export function writeOciLayout(out: string, layers: LayerSpec[], arch = 'amd64'): string {
+export interface LayoutDigests {
+  manifest: string;
+  config: string;
+  layers: string[];
+}
+
+/** Writes an OCI layout at `out` with the layers in order; returns the digests it wrote. */
+export function writeOciLayout(out: string, layers: LayerSpec[], opts: LayoutOptions = {}): LayoutDigests {
+  const arch = opts.arch ?? 'amd64';
   const blobs = join(out, 'blobs', 'sha256');
   mkdirSync(blobs, { recursive: true });
   const put = (b: Uint8Array) => {
@@ -35,11 +52,13 @@ export function writeOciLayout(out: string, layers: LayerSpec[], arch = 'amd64')
   const descs = layers.map((l) => {
     const tar = layerTar(l);
     diffIds.push(sha(tar));
-    const blob = l.compression === 'gzip' ? gzipSync(tar) : tar;
-    const mediaType = l.compression === 'gzip' ? 'application/vnd.oci.image.layer.v1.tar+gzip' : 'application/vnd.oci.image.layer.v1.tar';
+    const blob = l.compression === 'gzip' ? gzipSync(tar) : l.compression === 'zstd' ? zstdCompressSync(tar) : tar;
+    const mediaType = 'application/vnd.oci.image.layer.v1.tar' + (l.compression === 'gzip' ? '+gzip' : l.compression === 'zstd' ? '+zstd' : '');
     return { mediaType, digest: put(blob), size: blob.length };
   });
-  const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds }, config: {} }));
+  const ids = opts.diffIds ? opts.diffIds(diffIds) : diffIds;
+  const config = Buffer.from(JSON.stringify({ architecture: arch, os: 'linux', rootfs: { type: 'layers', diff_ids: ids }, config: {} }));
+  const configDigest = sha(config);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -54,7 +73,32 @@ export function writeOciLayout(out: string, layers: LayerSpec[], arch = 'amd64')
     join(out, 'index.json'),
     JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length, platform: { architecture: arch, os: 'linux' } }] }),
   );
-  return md;
+  return { manifest: md, config: configDigest, layers: descs.map((d) => d.digest) };
+}
+
+/** The docker save forms: 'oci' (Docker 25+: the layout plus manifest.json) or 'legacy' (<id>/layer.tar). */
+export function writeDockerSave(outTar: string, staging: string, layers: LayerSpec[], form: 'oci' | 'legacy'): void {
+  mkdirSync(staging, { recursive: true });
+  if (form === 'oci') {
+    const info = writeOciLayout(staging, layers);
+    writeFileSync(join(staging, 'manifest.json'), JSON.stringify([{ Config: `blobs/sha256/${info.config.slice(7)}`, RepoTags: ['test:latest'], Layers: info.layers.map((d: string) => `blobs/sha256/${d.slice(7)}`) }]));
+  } else {
+    const tars = layers.map(layerTar);
+    const ids = tars.map((t) => sha(t));
+    const names = tars.map((t, i) => {
+      const id = createHash('sha256').update(`layer${i}`).digest('hex');
+      mkdirSync(join(staging, id), { recursive: true });
+      writeFileSync(join(staging, id, 'layer.tar'), t);
+      writeFileSync(join(staging, id, 'json'), JSON.stringify({ id }));
+      writeFileSync(join(staging, id, 'VERSION'), '1.0');
+      return `${id}/layer.tar`;
+    });
+    const config = JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: ids } });
+    const cname = `${sha(Buffer.from(config)).slice(7)}.json`;
+    writeFileSync(join(staging, cname), config);
+    writeFileSync(join(staging, 'manifest.json'), JSON.stringify([{ Config: cname, RepoTags: ['test:latest'], Layers: names }]));
+  }
+  execFileSync('tar', ['--format=posix', '-cf', outTar, '-C', staging, '.']);
 }
 
 export const fileBytes = (p: string) => readFileSync(p);

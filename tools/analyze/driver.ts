@@ -44,6 +44,8 @@ function reader(fs: ImageFs): ReadFile {
 
 export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): Promise<InputReport[]> {
   const reports: InputReport[] = [];
+  // lone files all resolve their libraries on the host: one cache serves them all
+  const hostLibraries = new Map<string, Elf | null>();
   for (const input of paths) {
     const fs = await openImage(input, { platform: opts.platform, onProgress: opts.onProgress });
     try {
@@ -51,7 +53,7 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
       const code = opts.code ?? fs.kind === 'file';
       const read = reader(fs);
       const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), exes.length));
-      const records = jobs === 1 ? await analyzeInline(exes.map((e) => e.path), fs, read, { ...opts, code }) : await analyzePooled(exes.map((e) => e.path), fs, read, jobs, { ...opts, code });
+      const records = jobs === 1 ? await analyzeInline(exes.map((e) => e.path), fs, read, { ...opts, code }, fs.kind === 'file' ? hostLibraries : new Map()) : await analyzePooled(exes.map((e) => e.path), fs, read, jobs, { ...opts, code });
       reports.push({ input, kind: fs.kind, description: fs.description, findings: fs.findings, records });
     } finally {
       await fs.close();
@@ -60,8 +62,7 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
   return reports;
 }
 
-async function analyzeInline(paths: string[], fs: ImageFs, read: ReadFile, opts: DriverOptions): Promise<AnalysisRecord[]> {
-  const cache = new Map<string, Elf | null>();
+async function analyzeInline(paths: string[], fs: ImageFs, read: ReadFile, opts: DriverOptions, cache: Map<string, Elf | null>): Promise<AnalysisRecord[]> {
   const out: AnalysisRecord[] = [];
   for (const p of paths) {
     opts.onProgress?.(out.length, paths.length, p);
@@ -83,15 +84,24 @@ async function analyzePooled(paths: string[], fs: ImageFs, read: ReadFile, jobs:
     new Promise<void>((resolve, reject) => {
       const w = new Worker(workerUrl);
       const send = (m: ToWorker) => w.postMessage(m, m.bytes ? [m.bytes.buffer as ArrayBuffer] : []);
+      // the next file is read while the worker analyses the current one
+      let ahead: [number, Promise<Uint8Array>] | undefined;
+      const take = (): [number, Promise<Uint8Array>] | undefined => {
+        if (next >= paths.length) return undefined;
+        const task = next++;
+        return [task, fs.read(paths[task])];
+      };
       const feed = async () => {
-        if (next >= paths.length) {
+        const t = ahead ?? take();
+        ahead = undefined;
+        if (!t) {
           await w.terminate();
           resolve();
           return;
         }
-        const task = next++;
-        const bytes = await fs.read(paths[task]);
-        send({ task, path: paths[task], bytes: copyOwned(bytes), opts: { code: opts.code } });
+        const bytes = await t[1];
+        send({ task: t[0], path: paths[t[0]], bytes: copyOwned(bytes), opts: { code: opts.code } });
+        ahead = take();
       };
       w.on('message', (m: FromWorker) => {
         if ('read' in m) {
