@@ -30,3 +30,5 @@ if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_m
 else
   npm run --silent build
 fi
+# Debian's arm64 busybox-static: a real aarch64 binary for the decoder and analysis tests.
+scripts/arm64-busybox.sh "$ROOT/.cache/arm64" >/dev/null

@@ -66,6 +66,7 @@ describe('recomp analyze on real binaries', () => {
       ['x86_64-glibc', 'x86_64', 'static'],
       ['x86_64-glibc-pie', 'x86_64', 'static-pie'],
       ['x86_64-musl', 'x86_64', 'static'],
+      ['aarch64-glibc', 'aarch64', 'static'],
     ]) {
       for (const name of ['hello', 'memory', 'signal']) {
         const bin = join(CORPUS, v, name);

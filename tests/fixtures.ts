@@ -11,6 +11,8 @@ export const CORPUS = process.env.RECOMP_CORPUS ?? join(ROOT, '.cache', 'corpus'
 export const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl', 'aarch64-glibc'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export const BUSYBOX = '/bin/busybox';
+/** Debian's arm64 busybox-static, unpacked by scripts/arm64-busybox.sh (run by scripts/install.sh) */
+export const BUSYBOX_ARM64 = join(ROOT, '.cache', 'arm64', 'bin', 'busybox');
 
 export interface CorpusCase {
   name: string;

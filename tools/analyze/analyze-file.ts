@@ -83,10 +83,6 @@ async function analyzeElf(
     return base;
   }
   const decoder = decoderFor(elf.arch);
-  if (!decoder) {
-    base.reason = `the ${elf.arch} decoder is not available yet`;
-    return base;
-  }
   base.linking = elf.linking;
   base.interpreter = elf.interpreter ?? null;
   base.needed = elf.dynamic().needed;

@@ -18,7 +18,8 @@ export interface FlagResult {
 export interface SyscallUse {
   nr: number;
   name: string;
-  /** addresses of the instructions that make the call */
+  /** addresses of the instructions that make the call; empty when the kernel makes it on
+   *  the program's behalf (aarch64 rt_sigreturn from the vDSO's signal trampoline) */
   sites: number[];
 }
 

@@ -273,6 +273,21 @@ function ownSyscalls(elf: Elf, decoder: Decoder): SyscallReport {
  * loaded library counts (sound, less precise).
  */
 export function analyzeSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryResolver; loaded: [string, Elf][] }): SyscallReport {
+  return withKernelTrampolines(decoder.arch, linkedSyscalls(elf, decoder, libs));
+}
+
+/**
+ * On aarch64 a handler returns through the kernel's own trampoline (the vDSO's
+ * __kernel_rt_sigreturn): a program that installs handlers makes rt_sigreturn without a
+ * site of its own, so it is added with no sites.
+ */
+function withKernelTrampolines(arch: Arch, r: SyscallReport): SyscallReport {
+  if (arch !== 'aarch64' || !r.syscalls.some((s) => s.name === 'rt_sigaction') || r.syscalls.some((s) => s.name === 'rt_sigreturn')) return r;
+  const nr = [...SYSCALLS_AARCH64].find(([, n]) => n === 'rt_sigreturn')![0];
+  return { ...r, syscalls: [...r.syscalls, { nr, name: 'rt_sigreturn', sites: [] }].sort((a, b) => a.nr - b.nr) };
+}
+
+function linkedSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryResolver; loaded: [string, Elf][] }): SyscallReport {
   const own = ownSyscalls(elf, decoder);
   if (!libs || !libs.loaded.length) return own;
   const merged = new Map<number, { nr: number; name: string; sites: Set<number> }>();
