@@ -62,6 +62,8 @@ class Discovery {
   private noReturn = new Set<number>();
   /** block start → the block that falls (or conditionally branches) straight into it */
   private fallthroughPred = new Map<number, Block>();
+  /** block start → a block that ends in a conditional branch to it (aarch64 bounds checks branch to the table) */
+  private branchPred = new Map<number, Block>();
   private names = new Map<number, string>();
   private fnQueue: number[] = [];
   private instructions = 0;
@@ -116,11 +118,24 @@ class Discovery {
   private gotSlots?: Set<number>;
 
   /** `jmp [rip+slot]` where a JUMP_SLOT/GLOB_DAT/IRELATIVE relocation fills the slot */
-  private isImportJump(i: Insn): boolean {
+  /**
+   * A PLT stub's jump through a GOT slot the loader fills (JUMP_SLOT, GLOB_DAT, IRELATIVE):
+   * x86_64 `jmp [rip+slot]`; aarch64 `adrp x16, page; ldr x17, [x16, #off]; ... br x17`.
+   */
+  private isImportJump(i: Insn, block: Insn[]): boolean {
+    let slot: number | undefined;
     const m = i.operands[0];
-    if (m?.kind !== 'mem' || m.base !== 'rip' || m.index) return false;
+    if (m?.kind === 'mem' && m.base === 'rip' && !m.index) slot = i.address + i.length + Number(m.disp);
+    else if (m?.kind === 'reg' && this.decoder.arch === 'aarch64') {
+      const load = block.find((x) => x.mnemonic === 'ldr' && x.operands[0]?.kind === 'reg' && x.operands[0].reg === m.reg);
+      const mem = load?.operands[1];
+      const page = mem?.kind === 'mem' && !mem.index && block.find((x) => x.mnemonic === 'adrp' && x.operands[0]?.kind === 'reg' && x.operands[0].reg === mem.base);
+      const imm = page ? page.operands[1] : undefined;
+      if (mem?.kind === 'mem' && imm?.kind === 'imm') slot = Number(imm.value) + Number(mem.disp);
+    }
+    if (slot === undefined) return false;
     this.gotSlots ??= new Set(this.elf.relocations().filter((r) => /JUMP_SLOT|GLOB_DAT|IRELATIVE/.test(r.typeName)).map((r) => r.offset));
-    return this.gotSlots.has(i.address + i.length + Number(m.disp));
+    return this.gotSlots.has(slot);
   }
 
   private inCode(a: number): boolean {
@@ -218,7 +233,7 @@ class Discovery {
         else succs.push(t);
         if (i.flow === 'cjump') succs.push(a);
       } else if (i.flow === 'ijump') {
-        if (this.isImportJump(i)) break; // a PLT stub: the loader fills its GOT slot with the import
+        if (this.isImportJump(i, insns)) break; // a PLT stub: the loader fills its GOT slot with the import
         const table = this.jumpTable(insns, start);
         if (table) {
           this.jumpTables.push(table);
@@ -233,6 +248,7 @@ class Discovery {
     const b: Block = { start, end: last.address + last.length, instructions: insns.length, succs, fn: fn.entry, terminator: term };
     this.blocks.set(start, b);
     if (term === 'cjump' || term === 'seq' || term === 'call' || term === 'syscall' || term === 'interrupt') this.fallthroughPred.set(b.end, b);
+    if (term === 'cjump' && last.target !== undefined && !this.branchPred.has(last.target)) this.branchPred.set(last.target, b);
     return b;
   }
 
@@ -264,7 +280,88 @@ class Discovery {
   // ---- jump tables (gcc -O2 switch statements) ----
 
   private jumpTable(insns: Insn[], blockStart: number): JumpTable | undefined {
-    return this.decoder.arch === 'x86_64' ? this.x86Table(insns, blockStart) : undefined;
+    return this.decoder.arch === 'x86_64' ? this.x86Table(insns, blockStart) : this.a64Table(insns, blockStart);
+  }
+
+  /**
+   * aarch64, the form gcc emits (entries are offsets in instructions from the adr target):
+   *   cmp wI, #N; b.ls L | b.hi default      (the bound: N+1 entries)
+   *   L: adrp xT, T; add xT, xT, :lo12:T; ldrb|ldrh wE, [xT, wI, uxtw {#1}]
+   *      adr xB, base; add xJ, xB, wE, sxtb|sxth|uxtb|uxth #2; br xJ
+   * The bounds check is reached by falling through or by the conditional branch to L.
+   */
+  private a64Table(insns: Insn[], blockStart: number): JumpTable | undefined {
+    const pred = this.fallthroughPred.get(blockStart) ? this.predecessors(blockStart, 2) : this.blockInsns(this.branchPred.get(blockStart));
+    const trace = [...pred, ...insns];
+    const br = trace[trace.length - 1];
+    const j = br.operands[0];
+    if (j?.kind !== 'reg') return undefined;
+    const fam = (o: Operand | undefined) => (o?.kind === 'reg' ? a64Family(o.reg) : undefined);
+    const want = a64Family(j.reg);
+    let base: number | undefined;
+    let baseReg: string | undefined;
+    let entryReg: string | undefined;
+    let ext: string | undefined;
+    let shift = 0;
+    let entrySize = 0;
+    let tableReg: string | undefined;
+    let index: string | undefined;
+    let lo: number | undefined;
+    let table: number | undefined;
+    let at = -1;
+    for (let k = trace.length - 2; k >= 0 && k >= trace.length - 20; k--) {
+      const i = trace[k];
+      const [d, s, t, u] = i.operands as (Operand | undefined)[];
+      const dst = fam(d);
+      if (!entryReg && dst === want && i.mnemonic === 'add' && t?.kind === 'reg' && t.extend && u?.kind === 'imm') {
+        baseReg = fam(s);
+        entryReg = fam(t);
+        ext = t.extend;
+        shift = Number(u.value);
+      } else if (entryReg && base === undefined && dst === baseReg && i.mnemonic === 'adr' && s?.kind === 'imm') {
+        base = Number(s.value);
+      } else if (entryReg && !tableReg && dst === entryReg && /^ldr[bh]?$/.test(i.mnemonic) && s?.kind === 'mem' && s.base && s.index && !s.writeback) {
+        tableReg = a64Family(s.base);
+        index = a64Family(s.index);
+        entrySize = s.size;
+        if (s.scale !== entrySize) return undefined;
+        at = k;
+      } else if (tableReg && lo === undefined && dst === tableReg && i.mnemonic === 'add' && fam(s) === tableReg && t?.kind === 'imm') {
+        lo = Number(t.value);
+      } else if (tableReg && lo !== undefined && dst === tableReg && i.mnemonic === 'adrp' && s?.kind === 'imm') {
+        table = Number(s.value) + lo;
+        break;
+      } else if (dst !== undefined && (dst === want || dst === entryReg || dst === tableReg)) return undefined; // something else defines a piece
+    }
+    if (table === undefined || base === undefined || !index || !ext || at < 0) return undefined;
+    const bound = a64Bound(trace.slice(0, at), index);
+    if (bound === undefined || bound < 1 || bound > MAX_TABLE_ENTRIES) return undefined;
+    const bytes = this.elf.readVirtual(table, bound * entrySize);
+    if (!bytes) return undefined;
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const signed = ext.startsWith('s');
+    const width = { b: 1, h: 2, w: 4, x: 8 }[ext[3] as 'b' | 'h' | 'w' | 'x'];
+    const targets: number[] = [];
+    for (let e = 0; e < bound; e++) {
+      const raw = entrySize === 1 ? dv.getUint8(e) : entrySize === 2 ? dv.getUint16(e * 2, true) : dv.getUint32(e * 4, true);
+      const bitsWide = Math.min(width, entrySize) * 8;
+      const v = signed ? (raw << (32 - bitsWide)) >> (32 - bitsWide) : raw;
+      const t = base + v * 2 ** shift;
+      if (!this.inCode(t)) return undefined;
+      targets.push(t);
+    }
+    return { site: br.address, table, entries: bound, targets };
+  }
+
+  private blockInsns(b: Block | undefined): Insn[] {
+    const list: Insn[] = [];
+    if (!b) return list;
+    for (let a = b.start; a < b.end; ) {
+      const i = this.decodeAt(a)!;
+      list.push(i);
+      a += i.length;
+    }
+    return list;
   }
 
   /**
@@ -329,13 +426,7 @@ class Discovery {
     for (let d = 0, s = start; d < depth; d++) {
       const b = this.fallthroughPred.get(s);
       if (!b) break;
-      const list: Insn[] = [];
-      for (let a = b.start; a < b.end; ) {
-        const i = this.decodeAt(a)!;
-        list.push(i);
-        a += i.length;
-      }
-      out.unshift(...list);
+      out.unshift(...this.blockInsns(b));
       s = b.start;
     }
     return out;
@@ -371,3 +462,21 @@ function x86Bound(trace: Insn[], index: string): number | undefined {
 const sameMem = (a: MemOperand, b: MemOperand) => a.base === b.base && a.index === b.index && a.scale === b.scale && a.disp === b.disp && a.segment === b.segment;
 
 const x86Family = (r: string) => registerFamily('x86_64', r);
+const a64Family = (r: string) => registerFamily('aarch64', r);
+
+/** N+1 from `cmp wI, #N` then b.hi/b.ls (N from b.hs/b.lo), the index not written in between. */
+function a64Bound(trace: Insn[], index: string): number | undefined {
+  for (let k = trace.length - 1; k >= 0; k--) {
+    const i = trace[k];
+    const [d, s] = i.operands as (Operand | undefined)[];
+    if (i.mnemonic === 'cmp' && d?.kind === 'reg' && a64Family(d.reg) === index && s?.kind === 'imm') {
+      const next = trace[k + 1]?.mnemonic;
+      const n = Number(s.value);
+      if (next === 'b.hi' || next === 'b.ls') return n + 1;
+      if (next === 'b.hs' || next === 'b.lo') return n;
+      return undefined;
+    }
+    if (d?.kind === 'reg' && a64Family(d.reg) === index && d.access.includes('w')) return undefined;
+  }
+  return undefined;
+}

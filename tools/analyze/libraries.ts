@@ -1,6 +1,7 @@
 // Finds the shared libraries a dynamic executable needs, inside the file system it came
 // from (an image, a root file system, or the host for a lone file), the way ld.so would:
 // DT_RPATH (when no DT_RUNPATH), DT_RUNPATH, then the default directories of the arch.
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { readElf, type Elf } from '../elf/index.js';
 
@@ -44,6 +45,14 @@ export async function loadLibraries(
     if (hit !== undefined) return hit ?? undefined;
     const bytes = await read(file);
     let lib: Elf | null = null;
+    // the same library reached by another path (/lib → /usr/lib, hard links) is parsed and
+    // analysed once: the cache also holds each library under the digest of its bytes
+    const same = bytes && `#${createHash('sha1').update(bytes).digest('hex')}`;
+    const known = same ? cache.get(same) : undefined;
+    if (known !== undefined) {
+      cache.set(file, known);
+      return known ?? undefined;
+    }
     if (bytes) {
       try {
         lib = readElf(bytes);
@@ -53,6 +62,7 @@ export async function loadLibraries(
       }
     }
     cache.set(file, lib);
+    if (same) cache.set(same, lib);
     return lib ?? undefined;
   };
   const queue: [Elf, string][] = [[elf, path]];

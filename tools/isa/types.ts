@@ -23,6 +23,8 @@ export interface RegOperand {
   /** bytes */
   size: number;
   access: Access;
+  /** aarch64 extended-register operand (add x0, x1, w2, sxtb #2): uxtb..uxtx, sxtb..sxtx; the shift is the next immediate */
+  extend?: string;
 }
 
 export interface ImmOperand {

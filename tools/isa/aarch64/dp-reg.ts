@@ -4,6 +4,7 @@ import type { Insn, Operand } from '../types.js';
 import { bits, COND_READS, gpr, imm, insn, NZCV } from './common.js';
 import { FLAG_CF } from '../types.js';
 
+const EXTEND = ['uxtb', 'uxth', 'uxtw', 'uxtx', 'sxtb', 'sxth', 'sxtw', 'sxtx'];
 const LOGIC = ['and', 'bic', 'orr', 'orn', 'eor', 'eon', 'ands', 'bics'];
 const ADDSUB = ['add', 'adds', 'sub', 'subs'];
 const CSEL = ['csel', 'csinc', 'csinv', 'csneg'];
@@ -48,7 +49,9 @@ export function dpReg(w: number, a: number): Insn | undefined {
     const option = bits(w, 15, 13);
     const i3 = bits(w, 12, 10);
     if (shift !== 0 || i3 > 4) return undefined;
-    const ops: Operand[] = [gpr(sf, rd, 'w', !s), gpr(sf, rn, 'r', true), gpr(sf && (option & 3) === 3 ? 1 : 0, rm, 'r'), imm(i3)];
+    const index = gpr(sf && (option & 3) === 3 ? 1 : 0, rm, 'r');
+    index.extend = EXTEND[option];
+    const ops: Operand[] = [gpr(sf, rd, 'w', !s), gpr(sf, rn, 'r', true), index, imm(i3)];
     if (s && rd === 31) return insn(a, op === 3 ? 'cmp' : 'cmn', ops.slice(1), 'seq', 0, fl);
     return insn(a, ADDSUB[op], ops, 'seq', 0, fl);
   }
