@@ -1,6 +1,7 @@
 // Runs the analysis over every executable of the given inputs, on a pool of worker
 // threads (one per core) so that a whole root file system goes at disk speed. Workers get
 // file bytes from this thread, which alone touches the input (image, rootfs or file).
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -53,7 +54,21 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
       const code = opts.code ?? fs.kind === 'file';
       const read = reader(fs);
       const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), exes.length));
-      const records = jobs === 1 ? await analyzeInline(exes.map((e) => e.path), fs, read, { ...opts, code }, fs.kind === 'file' ? hostLibraries : new Map()) : await analyzePooled(exes.map((e) => e.path), fs, read, jobs, { ...opts, code });
+      const cache = fs.kind === 'file' ? hostLibraries : new Map<string, Elf | null>();
+      const o = { ...opts, code };
+      // Executables that load libraries stay on this thread, where each library is analysed
+      // once; every worker would analyse them again (measured: slower than one thread on a
+      // Debian root file system). Self-contained ones go to the workers.
+      const linked: number[] = [];
+      const alone: number[] = [];
+      for (let i = 0; i < exes.length; i++) (jobs > 1 && !loadsLibraries(await fs.readHead(exes[i].path, 4096)) ? alone : linked).push(i);
+      const records: AnalysisRecord[] = new Array(exes.length);
+      const place = (idx: number[]) => (rs: AnalysisRecord[]) => rs.forEach((r, k) => (records[idx[k]] = r));
+      const progress = combinedProgress(exes.length, opts.onProgress);
+      await Promise.all([
+        analyzeInline(linked.map((i) => exes[i].path), fs, read, { ...o, onProgress: progress() }, cache).then(place(linked)),
+        alone.length ? analyzePooled(alone.map((i) => exes[i].path), fs, read, linked.length ? Math.max(1, jobs - 1) : jobs, { ...o, onProgress: progress() }).then(place(alone)) : undefined,
+      ]);
       reports.push({ input, kind: fs.kind, description: fs.description, findings: fs.findings, records });
     } finally {
       await fs.close();
@@ -62,11 +77,44 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
   return reports;
 }
 
+/** Whether an ELF file's program headers (in its first bytes) ask for an interpreter or dynamic linking. */
+function loadsLibraries(head: Uint8Array): boolean {
+  if (head.length < 64 || head[0] !== 0x7f || head[4] !== 2 || head[5] !== 1) return head[0] === 0x7f; // not ELF64 LE: cheap anyway
+  const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const phoff = Number(dv.getBigUint64(0x20, true));
+  const size = dv.getUint16(0x36, true);
+  const n = dv.getUint16(0x38, true);
+  for (let i = 0; i < n && phoff + (i + 1) * size <= head.length && size >= 4; i++) {
+    const type = dv.getUint32(phoff + i * size, true);
+    if (type === 2 || type === 3) return true; // PT_DYNAMIC, PT_INTERP
+  }
+  return false;
+}
+
+/** One progress line for two parts of the work that run side by side. */
+function combinedProgress(total: number, report?: (done: number, total: number, what: string) => void) {
+  const parts: number[] = [];
+  return () => {
+    const k = parts.push(0) - 1;
+    return (done: number, _t: number, what: string) => {
+      parts[k] = done;
+      report?.(parts.reduce((a, b) => a + b, 0), total, what);
+    };
+  };
+}
+
 async function analyzeInline(paths: string[], fs: ImageFs, read: ReadFile, opts: DriverOptions, cache: Map<string, Elf | null>): Promise<AnalysisRecord[]> {
   const out: AnalysisRecord[] = [];
+  // hard links and copies (perl and perl5.36.0) are analysed once
+  const seen = new Map<string, AnalysisRecord>();
   for (const p of paths) {
     opts.onProgress?.(out.length, paths.length, p);
-    out.push(await analyzeFile(p, await fs.read(p), read, cache, opts));
+    const bytes = await fs.read(p);
+    const digest = createHash('sha1').update(bytes).digest('hex');
+    const same = seen.get(digest);
+    const rec = same ? { ...same, path: p } : await analyzeFile(p, bytes, read, cache, opts);
+    if (!same) seen.set(digest, rec);
+    out.push(rec);
   }
   opts.onProgress?.(out.length, paths.length, '');
   return out;

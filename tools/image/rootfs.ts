@@ -82,7 +82,8 @@ export class RootFs implements ImageFs {
   }
 
   async read(path: string): Promise<Uint8Array> {
-    return new Uint8Array(readFileSync(this.host(path)));
+    const b = readFileSync(this.host(path));
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
 
   async readHead(path: string, n: number): Promise<Uint8Array> {
