@@ -1,11 +1,12 @@
-// Benchmark of `recomp analyze` (not a timed test): /bin/busybox, and a whole Debian root
-// file system (debootstrap --variant=minbase, built once into .cache/), reported as
-// seconds and MB/s of ELF analysed. Run: bench/analyze.sh
+// Benchmark of `recomp analyze` (not a timed test): /bin/busybox, /bin/ls, and a whole Debian
+// root file system (debootstrap --variant=minbase, built once into .cache/), best of
+// BENCH_REPEAT runs, reported as seconds and MB/s of ELF: the executables' bytes alone, and
+// with the shared libraries analysed for them (each file counted once). Run: bench/analyze.sh
 import { spawnSync } from 'node:child_process';
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
-const root = resolve(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..');
 const recomp = join(root, 'bin', 'recomp');
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 
@@ -23,33 +24,39 @@ function time(args) {
   return { seconds: best, json: JSON.parse(out) };
 }
 
-function isElf(p) {
-  const fd = openSync(p, 'r');
-  const b = Buffer.alloc(4);
-  readSync(fd, b, 0, 4, 0);
-  closeSync(fd);
-  return b.readUInt32BE(0) === 0x7f454c46;
-}
-
 const rows = [];
-function bench(label, input, hostRoot) {
-  const { seconds, json } = time(['analyze', '--json', input]);
-  const recs = json.inputs.flatMap((i) => i.records);
-  let bytes = 0;
-  for (const r of recs) {
-    const p = hostRoot ? join(hostRoot, r.path) : input;
-    if (r.kind !== 'script' && existsSync(p) && isElf(p)) bytes += statSync(p).size;
+function bench(label, input, hostRoot, extra = []) {
+  const { seconds, json } = time(['analyze', '--json', ...extra, input]);
+  const host = (p) => realpathSync(hostRoot ? join(hostRoot, p) : p);
+  const exes = new Set();
+  const all = new Set();
+  for (const i of json.inputs) {
+    for (const r of i.records) if (r.kind === 'elf') exes.add(host(r.path));
+    for (const l of i.libraries) all.add(hostRoot ? host(l.path) : realpathSync(l.path));
   }
-  const elfs = recs.filter((r) => r.kind === 'elf').length;
-  rows.push({ label, seconds, elfs, mb: bytes / 1e6, mbps: bytes / 1e6 / seconds });
+  for (const e of exes) all.add(e);
+  const mb = (set) => [...set].reduce((s, p) => s + statSync(p).size, 0) / 1e6;
+  rows.push({ label: `${label}${extra.length ? ' ' + extra.join(' ') : ''}`, seconds, elfs: exes.size, exeMb: mb(exes), allMb: mb(all), files: all.size });
 }
 
 bench('/bin/busybox', '/bin/busybox');
 bench('/bin/ls (+ libraries)', '/bin/ls');
 const rootfs = process.argv[2];
-if (rootfs) bench(`rootfs ${rootfs}`, rootfs, rootfs);
+if (rootfs) {
+  bench('Debian minbase rootfs', rootfs, rootfs);
+  bench('Debian minbase rootfs', rootfs, rootfs, ['--jobs', '1']);
+}
 
-console.log('input'.padEnd(44), 'ELF files', '   MB', '  best s', '   MB/s');
+console.log('input'.padEnd(36), 'executables', '  MB', ' +libs (files)  MB', ' best s', ' MB/s exe', ' MB/s all');
 for (const r of rows) {
-  console.log(r.label.padEnd(44), String(r.elfs).padStart(9), r.mb.toFixed(1).padStart(5), r.seconds.toFixed(2).padStart(8), r.mbps.toFixed(1).padStart(7));
+  console.log(
+    r.label.padEnd(36),
+    String(r.elfs).padStart(11),
+    r.exeMb.toFixed(1).padStart(5),
+    String(r.files).padStart(13),
+    r.allMb.toFixed(1).padStart(5),
+    r.seconds.toFixed(2).padStart(7),
+    (r.exeMb / r.seconds).toFixed(1).padStart(9),
+    (r.allMb / r.seconds).toFixed(1).padStart(9),
+  );
 }

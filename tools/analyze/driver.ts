@@ -17,6 +17,8 @@ export interface InputReport {
   description: string;
   findings: Finding[];
   records: AnalysisRecord[];
+  /** the shared libraries found and analysed for the dynamic executables (path, bytes), one path per file */
+  libraries: { path: string; size: number }[];
 }
 
 export interface DriverOptions extends AnalyzeOptions {
@@ -54,7 +56,7 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
       const code = opts.code ?? fs.kind === 'file';
       const read = reader(fs);
       const jobs = Math.max(1, Math.min(opts.jobs ?? availableParallelism(), exes.length));
-      const cache = fs.kind === 'file' ? hostLibraries : new Map<string, Elf | null>();
+      const cache = fs.kind === 'file' ? new UsedView(hostLibraries) : new Map<string, Elf | null>();
       const o = { ...opts, code };
       // Executables that load libraries stay on this thread, where each library is analysed
       // once; every worker would analyse them again (measured: slower than one thread on a
@@ -69,12 +71,40 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
         analyzeInline(linked.map((i) => exes[i].path), fs, read, { ...o, onProgress: progress() }, cache).then(place(linked)),
         alone.length ? analyzePooled(alone.map((i) => exes[i].path), fs, read, linked.length ? Math.max(1, jobs - 1) : jobs, { ...o, onProgress: progress() }).then(place(alone)) : undefined,
       ]);
-      reports.push({ input, kind: fs.kind, description: fs.description, findings: fs.findings, records });
+      reports.push({ input, kind: fs.kind, description: fs.description, findings: fs.findings, records, libraries: librariesIn(cache) });
     } finally {
       await fs.close();
     }
   }
   return reports;
+}
+
+/** A view of a shared library cache that remembers which entries this input used. */
+class UsedView extends Map<string, Elf | null> {
+  constructor(private base: Map<string, Elf | null>) {
+    super();
+  }
+  override get(k: string) {
+    const v = this.base.get(k);
+    if (v !== undefined) super.set(k, v);
+    return v;
+  }
+  override set(k: string, v: Elf | null) {
+    this.base.set(k, v);
+    return super.set(k, v);
+  }
+}
+
+/** The distinct libraries a cache holds (a library reached by several paths is listed once, by its first). */
+function librariesIn(cache: Map<string, Elf | null>): { path: string; size: number }[] {
+  const seen = new Set<Elf>();
+  const out: { path: string; size: number }[] = [];
+  for (const [path, elf] of cache) {
+    if (!elf || path.startsWith('#') || seen.has(elf)) continue;
+    seen.add(elf);
+    out.push({ path, size: elf.bytes.length });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** Whether an ELF file's program headers (in its first bytes) ask for an interpreter or dynamic linking. */

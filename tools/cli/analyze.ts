@@ -99,7 +99,7 @@ function toJson(reports: InputReport[]) {
   return {
     schema: 'recomp.analyze/v1',
     tool: { name: 'recomp', version: VERSION, node: process.versions.node },
-    inputs: reports.map((r) => ({ input: r.input, kind: r.kind, description: r.description, findings: r.findings, records: r.records, summary: summarize(r.records) })),
+    inputs: reports.map((r) => ({ input: r.input, kind: r.kind, description: r.description, findings: r.findings, records: r.records, libraries: r.libraries, summary: summarize(r.records) })),
   };
 }
 
