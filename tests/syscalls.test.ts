@@ -1,11 +1,12 @@
 // Soundness of the static syscall sets, with strace as the oracle: every syscall a native
 // run makes must be in the set recomp computes without running anything.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeSyscalls } from '../tools/analyze/syscalls.js';
+import { analyzeSyscalls, ownSyscallReport, siteProgram } from '../tools/analyze/syscalls.js';
+import { Program } from '../tools/analyze/program.js';
 import { readElf, type Elf } from '../tools/elf/index.js';
 import { x86_64Decoder } from '../tools/isa/x86_64/index.js';
 import { BUSYBOX } from './fixtures.js';
@@ -69,6 +70,30 @@ describe('static syscall sets are sound against strace', () => {
     const set = names(elf, { resolve: (s) => loaded.find(([n]) => n === s)?.[1], loaded });
     expect([...observed].filter((n) => !set.has(n))).toEqual([]);
     precision('ls', set, observed);
+  });
+
+  it('an executable with few sites of its own: only the functions around them are decoded, same answer', () => {
+    const c = join(tmp, 'few.c');
+    writeFileSync(
+      c,
+      '#include <unistd.h>\n#include <sys/syscall.h>\n' +
+        'static long raw(long n) { long r; __asm__ volatile("syscall" : "=a"(r) : "a"(n) : "rcx", "r11", "memory"); return r; }\n' +
+        '__attribute__((noinline)) long both(int x) { return x ? raw(SYS_getpid) : raw(SYS_gettid); }\n' +
+        'int main(int argc, char **argv) { (void)argv; return (both(argc - 1) + syscall(SYS_getppid)) > 0 ? 0 : 1; }\n',
+    );
+    const exe = join(tmp, 'few');
+    spawnSync('gcc', ['-O2', '-o', exe, c]);
+    const elf = readElf(readFileSync(exe));
+    const r = ownSyscallReport(elf, x86_64Decoder);
+    const local = siteProgram(elf)!;
+    const full = new Program(readElf(readFileSync(exe)), x86_64Decoder);
+    expect(local.n).toBeLessThan(full.n / 2); // the fast path was taken
+    expect(r.syscalls.map((s) => s.name).sort()).toEqual(['getpid', 'getppid', 'gettid']);
+    // the sites are where objdump sees the syscall instructions and the call to syscall@plt
+    const dis = execFileSync('objdump', ['-d', '--no-show-raw-insn', exe], { encoding: 'utf8' });
+    const want = [...dis.matchAll(/^\s*([0-9a-f]+):\s+(syscall|call\s+[0-9a-f]+ <syscall@plt>)/gm)].map((m) => parseInt(m[1], 16)).sort((a, b) => a - b);
+    expect(r.syscalls.flatMap((s) => s.sites).sort((a, b) => a - b)).toEqual(want);
+    expect(r.complete).toBe(true);
   });
 
   it('the number of a syscall(2) call is found through the wrapper', () => {

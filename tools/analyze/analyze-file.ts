@@ -34,11 +34,15 @@ export async function analyzeFile(
   read: ReadFile,
   libCache: Map<string, Elf | null>,
   opts: AnalyzeOptions = {},
+  /** `#sha1` of the bytes: an executable that is also a library (libc.so.6, ld.so) is parsed and analysed once */
+  digestKey?: string,
 ): Promise<AnalysisRecord> {
   if (bytes[0] === 0x23 && bytes[1] === 0x21) return analyzeScript(path, bytes.subarray(0, 256));
   let elf: Elf;
   try {
-    elf = readElf(bytes);
+    const known = digestKey ? libCache.get(digestKey) : undefined;
+    elf = known ?? readElf(bytes);
+    if (digestKey && !known && elf.arch) libCache.set(digestKey, elf);
   } catch (e) {
     if (!(e instanceof ElfError)) throw e;
     return { path, kind: 'error', error: e.message, translatable: 'no', reason: `not a readable ELF file: ${e.message}` };
@@ -94,7 +98,7 @@ async function analyzeElf(
   base.unresolvedSyscallSites = sys.unresolvedSites.map((s) => ({ address: s.address, detail: s.reason }));
   base.missingLibraries = libs?.missing ?? [];
   base.syscallsComplete = sys.complete && base.missingLibraries.length === 0;
-  base.flags = detectFlags(elf, decoder, sys);
+  base.flags = detectFlags(elf, decoder);
   if (opts.code !== false) {
     const code = discoverCode(elf, decoder);
     const s = code.stats;

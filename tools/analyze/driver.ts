@@ -142,7 +142,7 @@ async function analyzeInline(paths: string[], fs: ImageFs, read: ReadFile, opts:
     const bytes = await fs.read(p);
     const digest = createHash('sha1').update(bytes).digest('hex');
     const same = seen.get(digest);
-    const rec = same ? { ...same, path: p } : await analyzeFile(p, bytes, read, cache, opts);
+    const rec = same ? { ...same, path: p } : await analyzeFile(p, bytes, read, cache, opts, `#${digest}`);
     if (!same) seen.set(digest, rec);
     out.push(rec);
   }

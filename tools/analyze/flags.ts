@@ -2,10 +2,11 @@
 // load code, start threads or pick code paths by CPU features.
 import type { Elf } from '../elf/index.js';
 import type { Decoder } from '../isa/types.js';
-import { directCallers, mayHoldSyscalls, Program, pltRanges, programOf } from './program.js';
+import { Program, pltRanges, programOf } from './program.js';
+import { directCallers, siteAddresses } from './sites.js';
 import type { FlagName, FlagResult, Evidence } from './record.js';
 import { FLAG_NAMES } from './record.js';
-import { argumentRegisters, Tracer, type SyscallReport } from './syscalls.js';
+import { argumentRegisters, ownSyscallReport, siteProgram, Tracer } from './syscalls.js';
 
 const PROT_WRITE = 2;
 const PROT_EXEC = 4;
@@ -26,7 +27,7 @@ const DLOPEN = /^(dlopen|dlmopen|__libc_dlopen_mode|_dl_open)(@.*)?$/;
 const CODE_MEMORY = /^(mmap|mmap64|mprotect|pkey_mprotect|memfd_create)$/;
 const THREADS = /^(pthread_create|thrd_create|__pthread_create_2_1)(@.*)?$/;
 
-export function detectFlags(elf: Elf, decoder: Decoder, sys: SyscallReport): Record<FlagName, FlagResult> {
+export function detectFlags(elf: Elf, decoder: Decoder): Record<FlagName, FlagResult> {
   const ev = Object.fromEntries(FLAG_NAMES.map((f) => [f, [] as Evidence[]])) as Record<FlagName, Evidence[]>;
   const add = (f: FlagName, e: Evidence) => {
     if (ev[f].length < MAX_EVIDENCE) ev[f].push(e);
@@ -46,42 +47,54 @@ export function detectFlags(elf: Elf, decoder: Decoder, sys: SyscallReport): Rec
     if (seg.type === 1 && seg.flags & 1 && seg.flags & 2) add('selfModifying', { address: seg.vaddr, detail: `PT_LOAD segment ${seg.index} is writable and executable` });
   }
 
-  const codeImports = elf.symbols().some((s) => s.shndx === 0 && CODE_MEMORY.test(s.name));
-  const ownSites = mayHoldSyscalls(elf, decoder, true);
-  if (!codeImports && !ownSites) return result(ev); // nothing below can fire
-  // Without syscall sites of its own, only the functions that call the imports need decoding.
-  let programs: Program[] | undefined;
-  let plt: Map<number, string> | undefined;
-  if (!ownSites && decoder.arch === 'x86_64') {
-    plt = new Program(elf, decoder, pltRanges(elf)).plt;
-    const stubs = new Set([...plt].filter(([, n]) => CODE_MEMORY.test(n)).map(([a]) => a));
-    programs = directCallers(elf, decoder, stubs)?.map((r) => new Program(elf, decoder, [r]));
-  }
-  if (!programs) {
-    programs = [programOf(elf, decoder)];
-    plt = programs[0].plt;
-  }
-  const memSyscalls = new Map<number, string>();
-  for (const s of sys.syscalls) if (s.name === 'mmap' || s.name === 'mprotect' || s.name === 'pkey_mprotect') for (const a of s.sites) memSyscalls.set(a, s.name);
   const [, , arg3] = argumentRegisters(decoder.arch);
-  for (const p of programs) {
-    const tracer = new Tracer(p);
-    const execProt = (k: number, what: string) => {
-      const v = tracer.valueBefore(arg3, k);
-      for (const prot of v.kind === 'const' ? v.values : []) {
-        if (prot & PROT_EXEC && prot & PROT_WRITE) add('runtimeCodegen', { address: p.addr[k], detail: `${what} with PROT_WRITE|PROT_EXEC (prot ${prot})` });
-      }
-    };
-    for (const k of p.cpuidSites) add('cpuidDispatch', { address: p.addr[k], detail: 'cpuid instruction' });
-    for (const k of p.syscallSites) {
-      const name = memSyscalls.get(p.addr[k]);
-      if (name) execProt(k, name);
+  const execProt = (p: Program, tracer: Tracer, k: number, what: string) => {
+    const v = tracer.valueBefore(arg3, k);
+    for (const prot of v.kind === 'const' ? v.values : []) {
+      if (prot & PROT_EXEC && prot & PROT_WRITE) add('runtimeCodegen', { address: p.addr[k], detail: `${what} with PROT_WRITE|PROT_EXEC (prot ${prot})` });
     }
-    for (const [stub, name] of plt!) {
-      if (!CODE_MEMORY.test(name)) continue;
-      for (const k of p.callsTo.get(stub) ?? []) {
-        if (name !== 'memfd_create') execProt(k, `call to ${name}`);
-        else add('runtimeCodegen', { address: p.addr[k], detail: 'call to memfd_create' });
+  };
+  // cpuid: by a checked byte search, or from the whole program where that cannot be checked
+  const cpuids = siteAddresses(elf, decoder, 'cpuid');
+  if (cpuids) for (const a of cpuids) add('cpuidDispatch', { address: a, detail: 'cpuid instruction' });
+  else {
+    const full = programOf(elf, decoder);
+    for (const k of full.cpuidSites) add('cpuidDispatch', { address: full.addr[k], detail: 'cpuid instruction' });
+  }
+  // mmap/mprotect made by the program itself: prot traced where its syscall sites were resolved
+  const own = ownSyscallReport(elf, decoder);
+  const memSyscalls = new Map<number, string>();
+  for (const s of own.syscalls) if (s.name === 'mmap' || s.name === 'mprotect' || s.name === 'pkey_mprotect') for (const a of s.sites) memSyscalls.set(a, s.name);
+  const sp = memSyscalls.size ? siteProgram(elf) : undefined;
+  if (sp) {
+    const tracer = new Tracer(sp);
+    for (const k of sp.syscallSites) {
+      const name = memSyscalls.get(sp.addr[k]);
+      if (name) execProt(sp, tracer, k, name);
+    }
+  }
+  // calls to those imports through the PLT: on x86_64 only the calling functions are decoded
+  if (elf.symbols().some((s) => s.shndx === 0 && CODE_MEMORY.test(s.name))) {
+    let programs: Program[] | undefined;
+    let plt: Map<number, string> | undefined;
+    if (decoder.arch === 'x86_64') {
+      plt = new Program(elf, decoder, pltRanges(elf)).plt;
+      const stubs = new Set([...plt].filter(([, n]) => CODE_MEMORY.test(n)).map(([a]) => a));
+      programs = directCallers(elf, decoder, stubs)?.map((r) => new Program(elf, decoder, [r]));
+    }
+    if (!programs) {
+      const full = programOf(elf, decoder);
+      programs = [full];
+      plt = full.plt;
+    }
+    for (const p of programs) {
+      const tracer = new Tracer(p);
+      for (const [stub, name] of plt!) {
+        if (!CODE_MEMORY.test(name)) continue;
+        for (const k of p.callsTo.get(stub) ?? []) {
+          if (name !== 'memfd_create') execProt(p, tracer, k, `call to ${name}`);
+          else add('runtimeCodegen', { address: p.addr[k], detail: 'call to memfd_create' });
+        }
       }
     }
   }

@@ -50,8 +50,9 @@ export async function loadLibraries(
     const same = bytes && `#${createHash('sha1').update(bytes).digest('hex')}`;
     const known = same ? cache.get(same) : undefined;
     if (known !== undefined) {
-      cache.set(file, known);
-      return known ?? undefined;
+      const usable = known && known.arch === elf.arch ? known : null;
+      cache.set(file, usable);
+      return usable ?? undefined;
     }
     if (bytes) {
       try {

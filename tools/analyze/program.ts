@@ -173,89 +173,9 @@ export class Program {
 
 const cache = new WeakMap<Elf, Program>();
 
-const X86_SYSCALL = Buffer.from([0x0f, 0x05]);
-const X86_CPUID = Buffer.from([0x0f, 0xa2]);
-const A64_SVC0 = Buffer.from([0x01, 0x00, 0x00, 0xd4]);
-
-/**
- * Whether the code may hold a syscall (or cpuid) instruction, so that the many executables
- * that make no syscall of their own are not decoded at all: a byte search, and each match
- * checked by decoding the function around it (from its .eh_frame start) to see whether an
- * instruction starts there. A match outside every FDE counts as a site.
- */
-export function mayHoldSyscalls(elf: Elf, decoder: Decoder, cpuid = false): boolean {
-  const patterns = decoder.arch === 'x86_64' ? (cpuid ? [X86_SYSCALL, X86_CPUID] : [X86_SYSCALL]) : [A64_SVC0];
-  let fdes: { start: number; end: number }[] | undefined;
-  for (const r of elf.codeRanges()) {
-    const b = Buffer.from(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength);
-    for (const pat of patterns) {
-      for (let i = b.indexOf(pat); i >= 0; i = b.indexOf(pat, i + 1)) {
-        if (decoder.arch === 'aarch64') {
-          if ((r.address + i) % 4 === 0) return true;
-          continue;
-        }
-        fdes ??= elf.fdes().slice().sort((x, y) => x.start - y.start);
-        if (instructionStartsAt(r, r.address + i, fdes, decoder)) return true;
-      }
-    }
-  }
-  return false;
-}
-
-type Range = { address: number; bytes: Uint8Array };
-
 /** The `.plt*` sections: a Program over them alone indexes the stubs (x86_64). */
-export function pltRanges(elf: Elf): Range[] {
+export function pltRanges(elf: Elf): { name: string; address: number; bytes: Uint8Array }[] {
   return elf.codeRanges().filter((r) => r.name.startsWith('.plt'));
-}
-
-/**
- * The functions (FDE ranges) holding a direct call or jump to one of `targets`, found by a
- * byte search for `e8`/`e9 rel32` checked by decoding; undefined when a match lies outside
- * every FDE (then only a whole-program sweep is sound). x86_64 only.
- */
-export function directCallers(elf: Elf, decoder: Decoder, targets: Set<number>): Range[] | undefined {
-  const fdes = elf.fdes().slice().sort((x, y) => x.start - y.start);
-  const found = new Map<number, Range>();
-  for (const r of elf.codeRanges()) {
-    const b = r.bytes;
-    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    for (let i = 0; i + 5 <= b.length; i++) {
-      if (b[i] !== 0xe8 && b[i] !== 0xe9) continue;
-      const at = r.address + i;
-      if (!targets.has(at + 5 + dv.getInt32(i + 1, true))) continue;
-      const f = fdeAt(fdes, at);
-      if (!f || f.start < r.address || f.end > r.address + b.length) return undefined;
-      if (!found.has(f.start) && instructionStartsAt(r, at, fdes, decoder)) found.set(f.start, { address: f.start, bytes: b.subarray(f.start - r.address, f.end - r.address) });
-    }
-  }
-  return [...found.values()];
-}
-
-function fdeAt(fdes: { start: number; end: number }[], address: number): { start: number; end: number } | undefined {
-  let lo = 0;
-  let hi = fdes.length - 1;
-  let f: { start: number; end: number } | undefined;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (fdes[mid].start <= address) {
-      f = fdes[mid];
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return f && address < f.end ? f : undefined;
-}
-
-function instructionStartsAt(r: Range, address: number, fdes: { start: number; end: number }[], decoder: Decoder): boolean {
-  const f = fdeAt(fdes, address);
-  if (!f || f.start < r.address) return true;
-  for (let a = f.start; a < address; ) {
-    const i = decoder.decode(r.bytes, a - r.address, a);
-    if (!i) return true;
-    a += i.length;
-    if (a === address) return true;
-  }
-  return false;
 }
 
 export function programOf(elf: Elf, decoder: Decoder): Program {

@@ -6,7 +6,8 @@
 // is listed and marks the set incomplete: never dropped.
 import type { Elf } from '../elf/index.js';
 import type { Arch, Decoder, Insn, Operand } from '../isa/types.js';
-import { mayHoldSyscalls, programOf, type Program } from './program.js';
+import { Program, pltRanges, programOf } from './program.js';
+import { directCallers, localRanges, mayHoldSyscalls, siteAddresses } from './sites.js';
 import { functionAt, objectGraph, reachableFunctions } from './reach.js';
 import { registerFamily } from './registers.js';
 import type { LibraryResolver } from './libraries.js';
@@ -204,9 +205,12 @@ export class Tracer {
 }
 
 const summaries = new WeakMap<Elf, SyscallReport>();
+const sitePrograms = new WeakMap<Elf, Program>();
+/** above this many syscall sites, decoding everything costs less than searching around each */
+const LOCAL_MAX_SITES = 64;
 
 /** The syscalls the code of one object can make (its own sites, through its wrappers). */
-function ownSyscalls(elf: Elf, decoder: Decoder): SyscallReport {
+function ownSyscalls(elf: Elf, decoder: Decoder, opts: { local?: boolean } = {}): SyscallReport {
   const memo = summaries.get(elf);
   if (memo) return memo;
   const arch = decoder.arch;
@@ -216,7 +220,48 @@ function ownSyscalls(elf: Elf, decoder: Decoder): SyscallReport {
     summaries.set(elf, none);
     return none;
   }
+  // An executable with few sites of its own and no syscall(2) import: decode only the
+  // functions around them. Libraries need the whole program for their call graph.
+  if (opts.local && arch === 'x86_64') {
+    let seeds = siteAddresses(elf, decoder, 'syscall');
+    const plt = pltRanges(elf);
+    if (seeds && importsSyscall) {
+      // calls to syscall(2) through the PLT are sites too: their functions, and the PLT itself
+      const stubs = new Set([...new Program(elf, decoder, plt).plt].filter(([, n]) => n === 'syscall').map(([a]) => a));
+      const callers = directCallers(elf, decoder, stubs);
+      seeds = callers ? [...seeds, ...callers.map((r) => r.address)] : undefined;
+    }
+    const ranges = seeds && seeds.length <= LOCAL_MAX_SITES ? localRanges(elf, decoder, seeds) : undefined;
+    if (ranges) {
+      const lp = new Program(elf, decoder, importsSyscall ? [...ranges, ...plt] : ranges);
+      const local = resolveSyscalls(elf, decoder, lp);
+      // the fast path stands only when it settles everything: a wrapper's callers can be
+      // anywhere, and an unresolved site may just lack what lies outside these functions
+      if (local.complete && local.wrappers.every((w) => lp.plt.has(w.address))) return remember(local, lp);
+    }
+  }
   const p = programOf(elf, decoder);
+  return remember(resolveSyscalls(elf, decoder, p), p);
+
+  function remember(report: SyscallReport, prog: Program): SyscallReport {
+    summaries.set(elf, report);
+    sitePrograms.set(elf, prog);
+    return report;
+  }
+}
+
+/** The syscalls of an object's own code (not its libraries'). */
+export function ownSyscallReport(elf: Elf, decoder: Decoder): SyscallReport {
+  return ownSyscalls(elf, decoder, { local: true });
+}
+
+/** The program a report's sites were resolved in (local or whole): flags trace mmap's prot there. */
+export function siteProgram(elf: Elf): Program | undefined {
+  return sitePrograms.get(elf);
+}
+
+function resolveSyscalls(elf: Elf, decoder: Decoder, p: Program): SyscallReport {
+  const arch = decoder.arch;
   const t = new Tracer(p);
   const rules = arch === 'x86_64' ? x86Rules : aarch64Rules;
   const sites = new Map<number, Set<number>>(); // nr → site addresses
@@ -262,7 +307,6 @@ function ownSyscalls(elf: Elf, decoder: Decoder): SyscallReport {
     unresolvedSites: unresolved.sort((a, b) => a.address - b.address),
     wrappers: [...wrappers.entries()].map(([address, argReg]) => ({ address, name: names.get(address), argReg })),
   };
-  summaries.set(elf, report);
   return report;
 }
 
@@ -288,7 +332,7 @@ function withKernelTrampolines(arch: Arch, r: SyscallReport): SyscallReport {
 }
 
 function linkedSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryResolver; loaded: [string, Elf][] }): SyscallReport {
-  const own = ownSyscalls(elf, decoder);
+  const own = ownSyscalls(elf, decoder, { local: true });
   if (!libs || !libs.loaded.length) return own;
   const merged = new Map<number, { nr: number; name: string; sites: Set<number> }>();
   const unresolved = [...own.unresolvedSites];
