@@ -6,6 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 scripts/install.sh
 source scripts/node.sh
+"$NODE" node_modules/typescript/bin/tsc -p tsconfig.check.json
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT
 set +e

@@ -1,11 +1,11 @@
 // `recomp analyze` end to end, through the CLI, on real binaries and a real OCI layout.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUSYBOX, CORPUS, ROOT } from './fixtures.js';
-import { writeOciLayout } from './oci.js';
+import { EXPECTED_EXECUTABLES, twoLayers, writeOciLayout } from './oci.js';
 import { SYSCALLS_AARCH64 } from '../tools/analyze/syscall-tables.js';
 
 const RECOMP = join(ROOT, 'bin', 'recomp');
@@ -83,42 +83,15 @@ describe('recomp analyze on real binaries', () => {
 
 describe('recomp analyze on an OCI image layout', () => {
   it('lists exactly the executables of the merged file system', () => {
-    const l1 = join(tmp, 'l1');
-    const l2 = join(tmp, 'l2');
-    const hello = join(CORPUS, 'x86_64-musl', 'hello');
-    const put = (dir: string, p: string, src: string | null, mode = 0o755) => {
-      mkdirSync(join(dir, p, '..'), { recursive: true });
-      if (src === null) writeFileSync(join(dir, p), '');
-      else copyFileSync(src, join(dir, p));
-      chmodSync(join(dir, p), mode);
-    };
-    put(l1, 'bin/hello', hello);
-    put(l1, 'usr/bin/gone', hello);
-    put(l1, 'opt/app/old', hello);
-    put(l1, 'etc/data', hello, 0o644); // an ELF without an x bit is not an executable
-    writeFileSync(join(l1, 'usr/bin/tool.sh'), '#!/bin/sh\necho tool\n');
-    chmodSync(join(l1, 'usr/bin/tool.sh'), 0o755);
-    put(l2, 'usr/bin/.wh.gone', null, 0o644);
-    put(l2, 'opt/app/new', hello);
-    put(l2, 'opt/app/.wh..wh..opq', null, 0o644);
-    mkdirSync(join(l2, 'usr/local/bin'), { recursive: true });
-    symlinkSync('/bin/hello', join(l2, 'usr/local/bin/link'));
     const layout = join(tmp, 'layout');
-    writeOciLayout(layout, [
-      { dir: l1 },
-      // the opaque whiteout comes after its sibling in the tar: it still hides only layer 1's entries
-      { dir: l2, compression: 'gzip', order: ['./usr', './usr/bin', './usr/bin/.wh.gone', './usr/local', './usr/local/bin', './usr/local/bin/link', './opt', './opt/app', './opt/app/new', './opt/app/.wh..wh..opq'] },
-    ]);
+    const layers = twoLayers(join(tmp, 'layers'), join(CORPUS, 'x86_64-musl', 'hello'));
+    writeOciLayout(layout, [layers[0], { ...layers[1], compression: 'gzip' }]);
     const doc = analyzeJson(layout);
     const input = doc.inputs[0];
     expect(input.kind).toBe('oci-layout');
-    const recs = input.records.map((r: { path: string; kind: string }) => [r.path, r.kind]).sort();
-    expect(recs).toEqual([
-      ['/bin/hello', 'elf'],
-      ['/opt/app/new', 'elf'],
-      ['/usr/bin/tool.sh', 'script'],
-    ]);
-    expect(input.records.find((r: { path: string }) => r.path === '/usr/bin/tool.sh').interpreter).toBe('/bin/sh');
+    expect(input.records.map((r: { path: string }) => r.path).sort()).toEqual(EXPECTED_EXECUTABLES);
+    expect(input.records.find((r: { path: string }) => r.path === '/usr/bin/tool.sh')).toMatchObject({ kind: 'script', interpreter: '/bin/sh' });
+    expect(input.records.find((r: { path: string }) => r.path === '/opt/app/new')).toMatchObject({ kind: 'elf', arch: 'x86_64', linking: 'static' });
   });
 });
 

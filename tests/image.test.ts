@@ -2,14 +2,14 @@
 // the merged file system, digests are checked, and nothing is written outside its own
 // temporary directory (which close() removes), whatever the archive holds.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tar from 'tar-stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ImageError, openImage, type ImageFs } from '../tools/image/index.js';
 import { CORPUS } from './fixtures.js';
-import { writeDockerSave, writeOciLayout, type LayerSpec } from './oci.js';
+import { EXPECTED_EXECUTABLES, twoLayers, writeDockerSave, writeOciLayout, type LayerSpec } from './oci.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recomp-image-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -33,35 +33,10 @@ async function withImage<T>(path: string, f: (fs: ImageFs) => Promise<T> | T, pl
 
 const execPaths = (fs: ImageFs) => fs.executables().map((e) => e.path).sort();
 
-// two layers: a whiteout, an opaque directory whose marker comes after its sibling, a script,
-// an absolute symlink and a hard link
 let layers: LayerSpec[];
-const EXPECTED = ['/bin/hello', '/bin/hello-hard', '/opt/app/new', '/usr/bin/tool.sh'];
+const EXPECTED = EXPECTED_EXECUTABLES;
 beforeAll(() => {
-  const l1 = fresh('l1');
-  const l2 = fresh('l2');
-  const put = (dir: string, p: string, src: string | null, mode = 0o755) => {
-    mkdirSync(join(dir, p, '..'), { recursive: true });
-    if (src === null) writeFileSync(join(dir, p), '');
-    else copyFileSync(src, join(dir, p));
-    chmodSync(join(dir, p), mode);
-  };
-  put(l1, 'bin/hello', HELLO);
-  put(l1, 'usr/bin/gone', HELLO);
-  put(l1, 'opt/app/old', HELLO);
-  put(l1, 'etc/data', HELLO, 0o644);
-  writeFileSync(join(l1, 'usr/bin/tool.sh'), '#!/bin/sh\necho tool\n');
-  chmodSync(join(l1, 'usr/bin/tool.sh'), 0o755);
-  execFileSync('ln', [join(l1, 'bin/hello'), join(l1, 'bin/hello-hard')]);
-  put(l2, 'usr/bin/.wh.gone', null, 0o644);
-  put(l2, 'opt/app/new', HELLO);
-  put(l2, 'opt/app/.wh..wh..opq', null, 0o644);
-  mkdirSync(join(l2, 'usr/local/bin'), { recursive: true });
-  symlinkSync('/bin/hello', join(l2, 'usr/local/bin/link'));
-  layers = [
-    { dir: l1 },
-    { dir: l2, order: ['./usr', './usr/bin', './usr/bin/.wh.gone', './usr/local', './usr/local/bin', './usr/local/bin/link', './opt', './opt/app', './opt/app/new', './opt/app/.wh..wh..opq'] },
-  ];
+  layers = twoLayers(fresh('layers'), HELLO);
 });
 
 describe('image forms', () => {
@@ -152,7 +127,7 @@ async function tarOf(members: Member[], truncateTo?: number): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve) => {
-    pack.on('data', (c: Buffer) => chunks.push(c));
+    pack.on('data', (c: unknown) => chunks.push(c as Buffer));
     pack.on('end', () => resolve());
   });
   for (const m of members) {

@@ -3,7 +3,7 @@
 // (an opaque whiteout after its siblings).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 
@@ -102,3 +102,38 @@ export function writeDockerSave(outTar: string, staging: string, layers: LayerSp
 }
 
 export const fileBytes = (p: string) => readFileSync(p);
+
+/**
+ * Two layers over `elf` (any executable): a whiteout, an opaque directory whose marker comes
+ * after its sibling in the tar, a script, an ELF without an x bit, an absolute symlink and a
+ * hard link. EXPECTED_EXECUTABLES is what the merged file system holds.
+ */
+export function twoLayers(dir: string, elf: string): LayerSpec[] {
+  const l1 = join(dir, 'l1');
+  const l2 = join(dir, 'l2');
+  const put = (root: string, p: string, src: string | null, mode = 0o755) => {
+    mkdirSync(join(root, p, '..'), { recursive: true });
+    if (src === null) writeFileSync(join(root, p), '');
+    else copyFileSync(src, join(root, p));
+    chmodSync(join(root, p), mode);
+  };
+  put(l1, 'bin/hello', elf);
+  put(l1, 'usr/bin/gone', elf);
+  put(l1, 'opt/app/old', elf);
+  put(l1, 'etc/data', elf, 0o644); // an ELF without an x bit is not an executable
+  writeFileSync(join(l1, 'usr/bin/tool.sh'), '#!/bin/sh\necho tool\n');
+  chmodSync(join(l1, 'usr/bin/tool.sh'), 0o755);
+  execFileSync('ln', [join(l1, 'bin/hello'), join(l1, 'bin/hello-hard')]);
+  put(l2, 'usr/bin/.wh.gone', null, 0o644);
+  put(l2, 'opt/app/new', elf);
+  put(l2, 'opt/app/.wh..wh..opq', null, 0o644);
+  mkdirSync(join(l2, 'usr/local/bin'), { recursive: true });
+  symlinkSync('/bin/hello', join(l2, 'usr/local/bin/link'));
+  return [
+    { dir: l1 },
+    // the opaque whiteout comes after its sibling: it still hides only layer 1's entries
+    { dir: l2, order: ['./usr', './usr/bin', './usr/bin/.wh.gone', './usr/local', './usr/local/bin', './usr/local/bin/link', './opt', './opt/app', './opt/app/new', './opt/app/.wh..wh..opq'] },
+  ];
+}
+
+export const EXPECTED_EXECUTABLES = ['/bin/hello', '/bin/hello-hard', '/opt/app/new', '/usr/bin/tool.sh'];

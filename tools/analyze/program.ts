@@ -9,11 +9,6 @@ const FLOWS: Flow[] = ['seq', 'jump', 'cjump', 'call', 'ijump', 'icall', 'ret', 
 const FLOW_CODE = new Map(FLOWS.map((f, i) => [f, i]));
 const FALLS_THROUGH = new Set([FLOW_CODE.get('seq'), FLOW_CODE.get('cjump'), FLOW_CODE.get('call'), FLOW_CODE.get('syscall'), FLOW_CODE.get('interrupt')]);
 
-class Grow {
-  f64 = new Float64Array(1024);
-  u8 = new Uint8Array(1024);
-}
-
 export class Program {
   /** instruction count */
   n = 0;

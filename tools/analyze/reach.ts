@@ -9,7 +9,7 @@
 // - the program's own code and the interpreter (ld.so) count in full.
 // Jump tables stay within their function (gcc keeps switch targets in the same section).
 import type { Elf } from '../elf/index.js';
-import { programOf, type Program } from './program.js';
+import type { Program } from './program.js';
 
 /** One object's functions and the edges between them. */
 export interface ObjectGraph {

@@ -2,13 +2,14 @@
 // become host paths). Only the content of ELF files and `#!` scripts is kept, under names
 // generated in a private temporary directory; everything else is metadata.
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { PassThrough, Transform, pipeline } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import tar from 'tar-stream';
 import { ImageError, type Finding, type FsEntry, type ImageFs } from './index.js';
+import { headOf } from './rootfs.js';
 import { FsTree, isExecHead, normalisePath } from './tree.js';
 
 export interface StoredEntry extends FsEntry {
@@ -31,15 +32,6 @@ export class TempStore {
 const GZIP = [0x1f, 0x8b];
 const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
 
-function firstBytes(path: string, n: number): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const b = Buffer.alloc(n);
-    return b.subarray(0, readSync(fd, b, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const startsWith = (b: Uint8Array, magic: number[]) => magic.every((m, i) => b[i] === m);
 
@@ -72,7 +64,7 @@ export async function readTar(
   check: { digest?: string; diffId?: string },
   onEntry: (header: tar.Header, body: AsyncIterable<Buffer>) => Promise<void>,
 ): Promise<void> {
-  const head = firstBytes(path, 4);
+  const head = headOf(path, 4);
   const raw = hashing(check.digest ? digestAlgorithm(check.digest, what) : 'sha256');
   const plain = hashing(check.diffId ? digestAlgorithm(check.diffId, `${what} diff_id`) : 'sha256');
   const decompress = startsWith(head, GZIP) ? createGunzip() : startsWith(head, ZSTD) ? createZstdDecompress() : new PassThrough();
@@ -260,7 +252,7 @@ export class LayeredImage implements ImageFs {
   }
 
   async readHead(path: string, n: number): Promise<Uint8Array> {
-    return firstBytes(this.blob(path), n);
+    return headOf(this.blob(path), n);
   }
 
   executables(): FsEntry[] {

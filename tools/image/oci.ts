@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { arch as hostArch } from 'node:os';
 import { z } from 'zod';
 import { ImageError, type Progress } from './index.js';
-import { applyLayer, digestAlgorithm, LayeredImage, type TempStore } from './layers.js';
+import { applyLayer, digestAlgorithm, LayeredImage } from './layers.js';
 
 /** Host path of a file of the layout or archive by its relative name, or undefined. */
 export type FileSource = (rel: string) => string | undefined;

@@ -11,14 +11,6 @@ export const EVEX_MAPS: (Table | undefined)[] = [undefined, x1, x2, x3];
 
 const p66 = (n: Node): Node => pfx(undefined, n);
 const NDS = 'Vx,Hx,Wx';
-/** 66-prefixed three-operand integer op, same name under VEX and EVEX (byte/word ops) */
-const both = (map: [M, M], op: number, m: string, ops = NDS, o: EntryOpts = {}): void => {
-  map[0][op] = p66(e(m, ops, o));
-  map[1][op] = p66(e(m, ops, o));
-};
-const M1: [M, M] = [v1, x1];
-const M2: [M, M] = [v2, x2];
-const M3: [M, M] = [v3, x3];
 /** only with VEX.L = 0 (128-bit or scalar-register forms) */
 const l0 = (n: Node): Node => l(n);
 /** only with VEX.L = 1 (256-bit lane operations) */
