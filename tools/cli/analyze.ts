@@ -27,7 +27,8 @@ PATH may be:
 
 Options:
   --json             print one JSON document (schema recomp.analyze/v1) instead of tables
-  --platform OS/ARCH for multi-platform images (default linux/amd64)
+  --platform OS/ARCH for multi-platform images: linux/amd64, linux/arm64... (default: the
+                     host's, or the only image an index holds)
   --code, --no-code  recover functions, basic blocks and jump tables (the 'code' field):
                      on by default for a lone file, off for root file systems and images,
                      where it would cost most of the time; syscall sets do not depend on it
