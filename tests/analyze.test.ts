@@ -1,6 +1,6 @@
 // `recomp analyze` end to end, through the CLI, on real binaries and a real OCI layout.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,30 @@ describe('recomp analyze on an OCI image layout', () => {
     expect(input.records.map((r: { path: string }) => r.path).sort()).toEqual(EXPECTED_EXECUTABLES);
     expect(input.records.find((r: { path: string }) => r.path === '/usr/bin/tool.sh')).toMatchObject({ kind: 'script', interpreter: '/bin/sh' });
     expect(input.records.find((r: { path: string }) => r.path === '/opt/app/new')).toMatchObject({ kind: 'elf', arch: 'x86_64', linking: 'static' });
+  });
+});
+
+describe('recomp analyze on a root file system', () => {
+  it('one thread or two workers give the same report; libraries found inside the root are listed', () => {
+    const root = join(tmp, 'rootfs');
+    const put = (src: string, dst = src) => {
+      mkdirSync(join(root, dst, '..'), { recursive: true });
+      copyFileSync(src, join(root, dst));
+    };
+    for (const bin of ['/bin/ls', '/bin/cat', '/usr/bin/env', '/usr/bin/grep']) {
+      put(bin);
+      for (const m of execFileSync('ldd', [bin], { encoding: 'utf8' }).matchAll(/(\/\S+) \(0x/g)) put(m[1]);
+    }
+    put(join(CORPUS, 'x86_64-musl', 'hello'), '/opt/hello');
+    chmodSync(join(root, 'opt/hello'), 0o755);
+    const one = recomp('analyze', '--json', '--jobs', '1', root);
+    const two = recomp('analyze', '--json', '--jobs', '2', root);
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const doc = JSON.parse(one.stdout).inputs[0];
+    expect(doc.records.map((r: { path: string }) => r.path)).toEqual(expect.arrayContaining(['/bin/ls', '/usr/bin/grep', '/opt/hello']));
+    expect(doc.records.every((r: { kind: string; missingLibraries?: string[] }) => r.kind !== 'elf' || r.missingLibraries?.length === 0)).toBe(true);
+    expect(doc.libraries.map((l: { path: string }) => l.path)).toEqual(expect.arrayContaining(['/lib/x86_64-linux-gnu/libc.so.6']));
   });
 });
 

@@ -2,16 +2,23 @@
 // whether it can be translated. Pure computation over bytes; I/O stays with the caller.
 import { readElf, ElfError, type Elf } from '../elf/index.js';
 import { decoderFor } from '../isa/index.js';
+import type { Decoder } from '../isa/types.js';
 import { discoverCode } from './discovery.js';
 import { analyzeSyscalls } from './syscalls.js';
 import { detectFlags } from './flags.js';
-import { loadLibraries, type ReadFile } from './libraries.js';
+import { libraryId, loadLibraries, type ReadFile } from './libraries.js';
+import { localSummarizer, type LibrarySummary, type Summarizer } from './summary.js';
 import { FLAG_NAMES, type AnalysisRecord, type ElfRecord, type FlagName, type FlagResult, type ScriptRecord, type Translatable } from './record.js';
 
 export interface AnalyzeOptions {
   /** recover functions and blocks (jump tables, unresolved indirect branches) */
   code?: boolean;
+  /** where library summaries come from (a worker pool); by default computed here, once each */
+  summarize?: Summarizer;
 }
+
+const summarizers = new Map<Decoder, Summarizer>();
+const defaultSummarizer = (d: Decoder) => summarizers.get(d) ?? summarizers.set(d, localSummarizer(d)).get(d)!;
 
 /** Parses the `#!` line the way the kernel does: interpreter, then one optional argument string. */
 export function analyzeScript(path: string, head: Uint8Array): ScriptRecord {
@@ -42,7 +49,8 @@ export async function analyzeFile(
   try {
     const known = digestKey ? libCache.get(digestKey) : undefined;
     elf = known ?? readElf(bytes);
-    if (digestKey && !known && elf.arch) libCache.set(digestKey, elf);
+    // kept for later loads as a library only when it is one (else a large tree's executables would all stay in memory)
+    if (digestKey && !known && elf.arch && elf.dynamic().soname !== undefined) libCache.set(digestKey, elf);
   } catch (e) {
     if (!(e instanceof ElfError)) throw e;
     return { path, kind: 'error', error: e.message, translatable: 'no', reason: `not a readable ELF file: ${e.message}` };
@@ -93,7 +101,9 @@ async function analyzeElf(
   base.symbols = elf.symbolCounts();
   base.relocations = elf.relocationCounts();
   const libs = base.linking === 'dynamic' ? await loadLibraries(elf, path, read, libCache) : undefined;
-  const sys = analyzeSyscalls(elf, decoder, libs);
+  const summarize = opts.summarize ?? defaultSummarizer(decoder);
+  const summaries = libs && (await Promise.all(libs.loaded.map(async ([name, lib]): Promise<[string, LibrarySummary]> => [name, await summarize(lib, libraryId(lib))])));
+  const sys = analyzeSyscalls(elf, decoder, summaries);
   base.syscalls = sys.syscalls;
   base.unresolvedSyscallSites = sys.unresolvedSites.map((s) => ({ address: s.address, detail: s.reason }));
   base.missingLibraries = libs?.missing ?? [];

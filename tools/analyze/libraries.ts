@@ -27,6 +27,15 @@ function searchDirs(elf: Elf, origin: string): string[] {
   return [...rpath, ...expand(dyn.runpath), ...(DEFAULT_DIRS[elf.arch ?? 'x86_64'] ?? [])];
 }
 
+const ids = new WeakMap<Elf, string>();
+
+/** A loaded library's name for summaries: the digest of its bytes. */
+export function libraryId(lib: Elf): string {
+  const id = ids.get(lib);
+  if (id === undefined) throw new Error('libraryId: not a library loaded by loadLibraries');
+  return id;
+}
+
 /**
  * Loads the transitive closure of an executable's DT_NEEDED libraries (and its
  * interpreter) and returns a resolver over them. Libraries are parsed once per `cache`,
@@ -51,6 +60,7 @@ export async function loadLibraries(
     const known = same ? cache.get(same) : undefined;
     if (known !== undefined) {
       const usable = known && known.arch === elf.arch ? known : null;
+      if (usable && same) ids.set(usable, same.slice(1));
       cache.set(file, usable);
       return usable ?? undefined;
     }
@@ -64,6 +74,7 @@ export async function loadLibraries(
     }
     cache.set(file, lib);
     if (same) cache.set(same, lib);
+    if (lib && same) ids.set(lib, same.slice(1));
     return lib ?? undefined;
   };
   const queue: [Elf, string][] = [[elf, path]];

@@ -11,9 +11,10 @@
 import type { Elf } from '../elf/index.js';
 import type { Program } from './program.js';
 
-/** One object's functions and the edges between them. */
+/** One object's functions and the edges between them: plain data (it crosses threads). */
 export interface ObjectGraph {
-  elf: Elf;
+  /** which library (the digest of its bytes) */
+  id: string;
   /** function starts, ascending */
   starts: number[];
   /** function → functions of the same object it may transfer to */
@@ -27,7 +28,6 @@ export interface ObjectGraph {
   dataImports: string[];
 }
 
-const graphs = new WeakMap<Elf, ObjectGraph>();
 
 function lowerBound(a: number[], x: number): number {
   let lo = 0;
@@ -52,9 +52,7 @@ function storedAddress(elf: Elf, r: { offset: number; addend: number; typeName: 
   return b ? Number(new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true)) : 0;
 }
 
-export function objectGraph(elf: Elf, p: Program): ObjectGraph {
-  const memo = graphs.get(elf);
-  if (memo) return memo;
+export function objectGraph(elf: Elf, p: Program, id: string): ObjectGraph {
   const inCode = (a: number) => p.n > 0 && a >= p.addr[0] && a <= p.addr[p.n - 1];
   const startSet = new Set<number>();
   for (const s of p.functionStarts) if (inCode(s)) startSet.add(s);
@@ -120,8 +118,8 @@ export function objectGraph(elf: Elf, p: Program): ObjectGraph {
     const to = fnOf(p.addressRefs[j + 1]);
     if (from >= 0 && to >= 0 && from !== to) edges[from].add(to);
   }
-  const g: ObjectGraph = {
-    elf,
+  return {
+    id,
     starts,
     edges: edges.map((s) => [...s]),
     imports: imports.map((s) => [...s]),
@@ -129,15 +127,13 @@ export function objectGraph(elf: Elf, p: Program): ObjectGraph {
     roots: [...roots],
     dataImports: [...dataImports],
   };
-  graphs.set(elf, g);
-  return g;
 }
 
 /**
  * A library with no syscall site of its own is not decoded: it stands as one node that,
  * being loaded, may call every function it imports.
  */
-function opaqueGraph(elf: Elf): ObjectGraph {
+export function opaqueGraph(elf: Elf, id: string): ObjectGraph {
   const exports = new Map<string, number>();
   const dataImports: string[] = [];
   for (const s of elf.symbols()) {
@@ -145,20 +141,18 @@ function opaqueGraph(elf: Elf): ObjectGraph {
     if (s.shndx === 0) dataImports.push(s.name);
     else if (s.bind !== 'LOCAL' && (s.type === 'FUNC' || s.type === 'IFUNC')) exports.set(s.name, 0);
   }
-  return { elf, starts: [], edges: [], imports: [], exports, roots: [], dataImports };
+  return { id, starts: [], edges: [], imports: [], exports, roots: [], dataImports };
 }
 
 /**
  * The functions of each library that a dynamic executable can reach: from its imports, the
  * libraries' data-held and load-time functions, following edges across objects in the
- * loader's symbol search order. Returns, per library, the set of reached function indices.
+ * loader's symbol search order. Returns, per library id, the set of reached function indices.
  */
-export function reachableFunctions(exe: Elf, libs: [string, Elf, Program | undefined][]): Map<Elf, Set<number>> {
-  const base = baseClosure(libs);
-  const reached = new Map([...base.reached].map(([elf, set]) => [elf, new Set(set)]));
-  const names: string[] = [];
-  for (const s of exe.symbols()) if (s.name && s.shndx === 0) names.push(s.name);
-  close(base.provider, reached, names, []);
+export function reachableFunctions(imports: string[], graphs: ObjectGraph[]): Map<string, Set<number>> {
+  const base = baseClosure(graphs);
+  const reached = new Map([...base.reached].map(([id, set]) => [id, new Set(set)]));
+  close(base.provider, reached, imports, []);
   return reached;
 }
 
@@ -168,39 +162,36 @@ export function reachableFunctions(exe: Elf, libs: [string, Elf, Program | undef
  */
 interface Base {
   provider: Map<string, [ObjectGraph, number]>;
-  reached: Map<Elf, Set<number>>;
+  reached: Map<string, Set<number>>;
 }
-const ids = new WeakMap<Elf, number>();
-let nextId = 0;
 const bases = new Map<string, Base>();
 
-function baseClosure(libs: [string, Elf, Program | undefined][]): Base {
-  const key = libs.map(([, elf]) => ids.get(elf) ?? (ids.set(elf, nextId++), nextId - 1)).join(',');
+function baseClosure(graphs: ObjectGraph[]): Base {
+  const key = graphs.map((g) => g.id).join(',');
   const hit = bases.get(key);
   if (hit) return hit;
-  const graphsOf = libs.map(([, elf, p]) => (p ? objectGraph(elf, p) : opaqueGraph(elf)));
   // ld.so binds a name to the first object in search order that defines it
   const provider = new Map<string, [ObjectGraph, number]>();
-  for (const g of graphsOf) for (const [name, f] of g.exports) if (!provider.has(name)) provider.set(name, [g, f]);
-  const reached = new Map<Elf, Set<number>>(graphsOf.map((g) => [g.elf, new Set<number>()]));
+  for (const g of graphs) for (const [name, f] of g.exports) if (!provider.has(name)) provider.set(name, [g, f]);
+  const reached = new Map<string, Set<number>>(graphs.map((g) => [g.id, new Set<number>()]));
   const roots: [ObjectGraph, number][] = [];
   const names: string[] = [];
-  for (const g of graphsOf) {
+  for (const g of graphs) {
     for (const f of g.roots) roots.push([g, f]);
     names.push(...g.dataImports);
   }
   close(provider, reached, names, roots);
   const base = { provider, reached };
-  if (bases.size > 64) bases.clear(); // bounded: a root file system has few distinct library sets
+  if (bases.size >= 256) bases.clear(); // bounded: a root file system has some dozens of library sets
   bases.set(key, base);
   return base;
 }
 
 /** Extends `reached` (in place) with everything the named imports and root functions reach. */
-function close(provider: Map<string, [ObjectGraph, number]>, reached: Map<Elf, Set<number>>, names: string[], roots: [ObjectGraph, number][]): void {
+function close(provider: Map<string, [ObjectGraph, number]>, reached: Map<string, Set<number>>, names: string[], roots: [ObjectGraph, number][]): void {
   const work: [ObjectGraph, number][] = [];
   const visit = (g: ObjectGraph, f: number) => {
-    const s = reached.get(g.elf)!;
+    const s = reached.get(g.id)!;
     if (f < 0 || s.has(f) || !g.starts.length) return;
     s.add(f);
     work.push([g, f]);

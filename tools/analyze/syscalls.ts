@@ -8,9 +8,9 @@ import type { Elf } from '../elf/index.js';
 import type { Arch, Decoder, Insn, Operand } from '../isa/types.js';
 import { Program, pltRanges, programOf } from './program.js';
 import { directCallers, localRanges, mayHoldSyscalls, siteAddresses } from './sites.js';
-import { functionAt, objectGraph, reachableFunctions } from './reach.js';
+import { functionAt, reachableFunctions } from './reach.js';
+import type { LibrarySummary } from './summary.js';
 import { registerFamily } from './registers.js';
-import type { LibraryResolver } from './libraries.js';
 import { SYSCALLS_AARCH64, SYSCALLS_X86_64 } from './syscall-tables.js';
 
 export interface SyscallReport {
@@ -316,8 +316,13 @@ function resolveSyscalls(elf: Elf, decoder: Decoder, p: Program): SyscallReport 
  * its imports (see reach.ts). aarch64 PLTs are not indexed yet: there every site of every
  * loaded library counts (sound, less precise).
  */
-export function analyzeSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryResolver; loaded: [string, Elf][] }): SyscallReport {
+export function analyzeSyscalls(elf: Elf, decoder: Decoder, libs?: [string, LibrarySummary][]): SyscallReport {
   return withKernelTrampolines(decoder.arch, linkedSyscalls(elf, decoder, libs));
+}
+
+/** A shared library's own syscalls (its whole program decoded: its call graph needs it). */
+export function librarySyscalls(lib: Elf, decoder: Decoder): SyscallReport {
+  return ownSyscalls(lib, decoder);
 }
 
 /**
@@ -331,9 +336,9 @@ function withKernelTrampolines(arch: Arch, r: SyscallReport): SyscallReport {
   return { ...r, syscalls: [...r.syscalls, { nr, name: 'rt_sigreturn', sites: [] }].sort((a, b) => a.nr - b.nr) };
 }
 
-function linkedSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryResolver; loaded: [string, Elf][] }): SyscallReport {
+function linkedSyscalls(elf: Elf, decoder: Decoder, libs?: [string, LibrarySummary][]): SyscallReport {
   const own = ownSyscalls(elf, decoder, { local: true });
-  if (!libs || !libs.loaded.length) return own;
+  if (!libs || !libs.length) return own;
   const merged = new Map<number, { nr: number; name: string; sites: Set<number> }>();
   const unresolved = [...own.unresolvedSites];
   const add = (r: SyscallReport, keep: (site: number) => boolean) => {
@@ -348,25 +353,23 @@ function linkedSyscalls(elf: Elf, decoder: Decoder, libs?: { resolve: LibraryRes
     unresolved.push(...r.unresolvedSites.filter((u) => keep(u.address)));
   };
   add(own, () => true);
-  const narrow = decoder.arch === 'x86_64';
-  // only libraries with syscall sites of their own are decoded (see ownSyscalls)
-  const reports = libs.loaded.map(([name, lib]): [string, Elf, SyscallReport] => [name, lib, ownSyscalls(lib, decoder)]);
-  const programs = reports.map(([name, lib, r]): [string, Elf, Program | undefined] => [name, lib, r.syscalls.length || r.unresolvedSites.length ? programOf(lib, decoder) : undefined]);
-  const reached = narrow ? reachableFunctions(elf, programs.filter(([name]) => name !== elf.interpreter)) : undefined;
-  for (let i = 0; i < reports.length; i++) {
-    const [name, lib, r] = reports[i];
-    const p = programs[i][2];
+  // the interpreter counts in full; the other libraries by what the imports reach (x86_64)
+  const linked = libs.filter(([name]) => name !== elf.interpreter);
+  const imports: string[] = [];
+  for (const s of elf.symbols()) if (s.name && s.shndx === 0) imports.push(s.name);
+  const reached = decoder.arch === 'x86_64' ? reachableFunctions(imports, linked.map(([, l]) => l.graph)) : undefined;
+  for (const [name, lib] of libs) {
     // sites inside a library are reported at their address in that library's own image
-    const fns = name === elf.interpreter ? undefined : reached?.get(lib);
-    const g = fns && p && objectGraph(lib, p);
-    add(r, g ? (a) => fns!.has(functionAt(g, a)) : () => true);
+    const fns = name === elf.interpreter ? undefined : reached?.get(lib.id);
+    const g = lib.graph;
+    add(lib.report, fns && g.starts.length ? (a) => fns.has(functionAt(g, a)) : () => true);
   }
   return {
     syscalls: [...merged.values()].sort((a, b) => a.nr - b.nr).map((m) => ({ nr: m.nr, name: m.name, sites: [...m.sites].sort((a, b) => a - b) })),
     complete: unresolved.length === 0,
     unresolvedSites: unresolved,
     wrappers: own.wrappers,
-    libraries: libs.loaded.map(([n]) => n),
+    libraries: libs.map(([n]) => n),
   };
 }
 

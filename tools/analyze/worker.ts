@@ -1,31 +1,34 @@
-// A worker thread of the analysis pool: analyses the files it is sent; asks the main
-// thread for libraries (it has no access to the input itself).
+// A worker thread of the analysis pool (pool.ts): summarises libraries and analyses
+// self-contained executables it is sent; asks the main thread for any file it must read.
 import { parentPort } from 'node:worker_threads';
-import type { Elf } from '../elf/index.js';
-import { analyzeFile, type AnalyzeOptions } from './analyze-file.js';
-
-type FromMain = { task: number; path: string; bytes: Uint8Array; opts: AnalyzeOptions } | { reply: number; bytes: Uint8Array | undefined };
+import { readElf, type Elf } from '../elf/index.js';
+import { decoderFor } from '../isa/index.js';
+import { analyzeFile } from './analyze-file.js';
+import type { FromWorker, ToWorker } from './pool.js';
+import { summarizeLibrary } from './summary.js';
 
 const port = parentPort!;
-const cache = new Map<string, Elf | null>(); // libraries, shared by every file this worker analyses
+const cache = new Map<string, Elf | null>(); // libraries this worker parsed
 const pending = new Map<number, (b: Uint8Array | undefined) => void>();
 let nextRead = 0;
+const post = (m: FromWorker) => port.postMessage(m);
 
 const read = (path: string) =>
   new Promise<Uint8Array | undefined>((resolve) => {
     const id = nextRead++;
     pending.set(id, resolve);
-    port.postMessage({ read: id, path });
+    post({ read: id, path });
   });
 
-port.on('message', (m: FromMain) => {
+port.on('message', (m: ToWorker) => {
   if ('reply' in m) {
     pending.get(m.reply)?.(m.bytes);
     pending.delete(m.reply);
     return;
   }
-  analyzeFile(m.path, m.bytes, read, cache, m.opts).then(
-    (record) => port.postMessage({ task: m.task, record }),
-    (e: unknown) => port.postMessage({ task: m.task, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }),
+  const work = async () => (m.kind === 'summarize' ? summarizeLibrary(readElf(m.bytes), decoderFor(m.arch), m.id) : analyzeFile(m.path, m.bytes, read, cache, m.opts));
+  work().then(
+    (result) => post({ task: m.task, result }),
+    (e: unknown) => post({ task: m.task, error: e instanceof Error ? `${e.message}\n${e.stack}` : String(e) }),
   );
 });

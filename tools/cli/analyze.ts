@@ -1,6 +1,5 @@
 // `recomp analyze PATH... [--json]`: what each executable of a file, root file system or
 // container image is, which syscalls it can make, and whether recomp can translate it.
-import { availableParallelism } from 'node:os';
 import { ImageError } from '../image/index.js';
 import { analyzeInputs, type InputReport } from '../analyze/driver.js';
 import type { AnalysisRecord, ElfRecord } from '../analyze/record.js';
@@ -32,7 +31,8 @@ Options:
   --code, --no-code  recover functions, basic blocks and jump tables (the 'code' field):
                      on by default for a lone file, off for root file systems and images,
                      where it would cost most of the time; syscall sets do not depend on it
-  --jobs N           worker threads (default: the number of cores)
+  --jobs N           threads (default: 1 below 96 MB of executables, where starting
+                     workers costs more than it saves; else one per core)
   -h, --help         this help
 
 Exit status: 0 when every input and executable was read, 1 when one could not be
@@ -62,7 +62,7 @@ export const analyzeCommand: Command = {
       return 0;
     }
     if (positionals.length === 0) throw new UsageError('no PATH given');
-    let jobs = availableParallelism();
+    let jobs: number | undefined;
     if (values.jobs !== undefined) {
       jobs = Number(values.jobs);
       if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs wants a whole number from 1 to 256, not '${values.jobs}'`);
