@@ -44,7 +44,7 @@ bench('/bin/ls (+ libraries)', '/bin/ls');
 const rootfs = process.argv[2];
 if (rootfs) {
   bench('Debian minbase rootfs', rootfs, rootfs);
-  bench('Debian minbase rootfs', rootfs, rootfs, ['--jobs', '1']);
+  bench('Debian minbase rootfs', rootfs, rootfs, ['--jobs', '2']);
 }
 
 console.log('input'.padEnd(36), 'executables', '  MB', ' +libs (files)  MB', ' best s', ' MB/s exe', ' MB/s all');
