@@ -119,6 +119,30 @@ describe('recomp analyze on a root file system', () => {
   });
 });
 
+describe('recomp analyze on an aarch64 root file system', () => {
+  it('a dynamic aarch64 program: its syscalls narrowed to what its imports reach in libc, still covering what qemu sees', () => {
+    const root = join(tmp, 'arm64-root');
+    const c = join(tmp, 'dyn.c');
+    writeFileSync(c, '#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\nint main(int argc, char **argv) { char *p = malloc(64); strcpy(p, argv[0]); FILE *f = fopen("/etc/hostname", "r"); if (f) fclose(f); printf("%s %d\\n", p, argc); return 0; }\n');
+    mkdirSync(join(root, 'bin'), { recursive: true });
+    mkdirSync(join(root, 'lib/aarch64-linux-gnu'), { recursive: true });
+    execFileSync('aarch64-linux-gnu-gcc', ['-O2', '-o', join(root, 'bin/dyn'), c]);
+    const sysroot = '/usr/aarch64-linux-gnu';
+    copyFileSync(join(sysroot, 'lib/libc.so.6'), join(root, 'lib/aarch64-linux-gnu/libc.so.6'));
+    copyFileSync(join(sysroot, 'lib/ld-linux-aarch64.so.1'), join(root, 'lib/ld-linux-aarch64.so.1'));
+    const doc = analyzeJson(root).inputs[0];
+    const rec = doc.records.find((r: { path: string }) => r.path === '/bin/dyn');
+    expect(rec).toMatchObject({ kind: 'elf', arch: 'aarch64', linking: 'dynamic', needed: ['libc.so.6'], missingLibraries: [] });
+    const names = new Set(rec.syscalls.map((s: { name: string }) => s.name));
+    const q = spawnSync('qemu-aarch64', ['-L', sysroot, '-strace', join(root, 'bin/dyn')], { encoding: 'utf8', cwd: tmp });
+    const observed = new Set([...q.stderr.matchAll(/^\d+ ([a-z0-9_]+)\(/gm)].map((m) => m[1]));
+    expect(observed.size).toBeGreaterThan(8);
+    expect([...observed].filter((n) => !names.has(n))).toEqual([]);
+    // the union over the whole of libc and ld.so would be over 250
+    expect(names.size).toBeLessThan(120);
+  });
+});
+
 describe('recomp analyze errors', () => {
   it('a missing path: status 1 and a clear message', () => {
     const r = recomp('analyze', join(tmp, 'nope'));

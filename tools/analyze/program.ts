@@ -44,6 +44,8 @@ export class Program {
     let flow = new Uint8Array(cap);
     let target = new Float64Array(cap);
     const step = decoder.arch === 'aarch64' ? 4 : 1;
+    const a64 = decoder.arch === 'aarch64';
+    const pages = new Map<string, number>(); // aarch64: the page each register got from its last adrp
     let n = 0;
     for (const r of this.ranges) {
       for (let off = 0; off < r.bytes.length; ) {
@@ -73,6 +75,13 @@ export class Program {
         else if (i.mnemonic === 'lea') {
           const m = i.operands[1];
           if (m?.kind === 'mem' && m.base === 'rip') this.addressRefs.push(n, i.address + i.length + Number(m.disp));
+        } else if (a64) {
+          // code addresses aarch64 takes: adr xN, L; adrp xN, page then add xN, xN, #lo
+          const [d, src, lo] = i.operands;
+          if (i.mnemonic === 'adr' && src?.kind === 'imm') this.addressRefs.push(n, Number(src.value));
+          else if (i.mnemonic === 'adrp' && d?.kind === 'reg' && src?.kind === 'imm') pages.set(d.reg, Number(src.value));
+          else if (i.mnemonic === 'add' && d?.kind === 'reg' && src?.kind === 'reg' && lo?.kind === 'imm' && pages.has(src.reg)) this.addressRefs.push(n, pages.get(src.reg)! + Number(lo.value));
+          if (i.mnemonic !== 'adrp' && d?.kind === 'reg') pages.delete(d.reg);
         }
         if (i.target !== undefined) {
           const m = i.flow === 'call' ? this.callsTo : i.flow === 'jump' || i.flow === 'cjump' ? this.jumpsTo : undefined;
@@ -96,7 +105,7 @@ export class Program {
     for (const s of elf.symbols()) if ((s.type === 'FUNC' || s.type === 'IFUNC') && s.value) this.functionStarts.add(s.value);
     for (const f of elf.fdes()) this.functionStarts.add(f.start);
     for (const a of elf.irelatives()) this.functionStarts.add(a);
-    if (decoder.arch === 'x86_64') this.indexPlt();
+    this.indexPlt();
   }
 
   /** index of the instruction starting at `address` (binary search), or undefined */
@@ -143,10 +152,14 @@ export class Program {
     return undefined;
   }
 
-  /** x86_64 PLT stubs are `[endbr64;] [bnd] jmp [rip+slot]` whose GOT slot a JUMP_SLOT/GLOB_DAT relocation names. */
+  /**
+   * PLT stubs and the import behind each, from the GOT slot a JUMP_SLOT/GLOB_DAT relocation
+   * names: x86_64 `[endbr64;] [bnd] jmp [rip+slot]` (16-byte entries); aarch64
+   * `adrp x16, page; ldr x17, [x16, #off]; add x16, x16, #off; br x17`.
+   */
   private indexPlt(): void {
     const slots = new Map<number, string>();
-    for (const r of this.elf.relocations()) if (r.symbolName && (r.typeName === 'R_X86_64_JUMP_SLOT' || r.typeName === 'R_X86_64_GLOB_DAT')) slots.set(r.offset, r.symbolName);
+    for (const r of this.elf.relocations()) if (r.symbolName && (r.typeName.endsWith('_JUMP_SLOT') || r.typeName.endsWith('_GLOB_DAT'))) slots.set(r.offset, r.symbolName);
     if (!slots.size) return;
     for (const sec of this.elf.sections) {
       if (!sec.name.startsWith('.plt')) continue;
@@ -156,11 +169,20 @@ export class Program {
         if (this.flow(k) !== 'ijump') continue;
         const i = this.insn(k);
         const m = i.operands[0];
-        if (m?.kind !== 'mem' || m.base !== 'rip') continue;
-        const name = slots.get(i.address + i.length + Number(m.disp));
-        if (!name) continue;
-        this.plt.set(i.address, name);
-        this.plt.set(i.address - (i.address % 16), name); // the stub's start (entries are 16-byte aligned)
+        if (this.decoder.arch === 'x86_64') {
+          if (m?.kind !== 'mem' || m.base !== 'rip') continue;
+          const name = slots.get(i.address + i.length + Number(m.disp));
+          if (!name) continue;
+          this.plt.set(i.address, name);
+          this.plt.set(i.address - (i.address % 16), name); // the stub's start (entries are 16-byte aligned)
+        } else if (k >= 3) {
+          const [adrp, ldr] = [this.insn(k - 3), this.insn(k - 2)];
+          const page = adrp.mnemonic === 'adrp' ? adrp.operands[1] : undefined;
+          const mem = ldr.mnemonic === 'ldr' ? ldr.operands[1] : undefined;
+          if (page?.kind !== 'imm' || mem?.kind !== 'mem' || m?.kind !== 'reg' || ldr.operands[0]?.kind !== 'reg' || ldr.operands[0].reg !== m.reg) continue;
+          const name = slots.get(Number(page.value) + Number(mem.disp));
+          if (name) this.plt.set(adrp.address, name);
+        }
       }
     }
   }

@@ -11,14 +11,14 @@ export interface LibrarySummary {
   id: string;
   /** the library's own syscall sites, at addresses of its own image */
   report: SyscallReport;
-  /** its functions and their edges when it has sites of its own (x86_64); else one opaque node */
+  /** its functions and their edges when it has sites of its own; else one opaque node */
   graph: ObjectGraph;
 }
 
 export function summarizeLibrary(lib: Elf, decoder: Decoder, id: string): LibrarySummary {
   const report = librarySyscalls(lib, decoder);
   const sites = report.syscalls.length > 0 || report.unresolvedSites.length > 0;
-  const graph = sites && decoder.arch === 'x86_64' ? objectGraph(lib, programOf(lib, decoder), id) : opaqueGraph(lib, id);
+  const graph = sites ? objectGraph(lib, programOf(lib, decoder), id) : opaqueGraph(lib, id);
   return { id, report, graph };
 }
 

@@ -313,8 +313,7 @@ function resolveSyscalls(elf: Elf, decoder: Decoder, p: Program): SyscallReport 
 /**
  * The syscalls an executable can make: its own sites, and for a dynamic executable the
  * sites of its interpreter (ld.so) and those of the library functions it can reach from
- * its imports (see reach.ts). aarch64 PLTs are not indexed yet: there every site of every
- * loaded library counts (sound, less precise).
+ * its imports (see reach.ts).
  */
 export function analyzeSyscalls(elf: Elf, decoder: Decoder, libs?: [string, LibrarySummary][]): SyscallReport {
   return withKernelTrampolines(decoder.arch, linkedSyscalls(elf, decoder, libs));
@@ -353,14 +352,14 @@ function linkedSyscalls(elf: Elf, decoder: Decoder, libs?: [string, LibrarySumma
     unresolved.push(...r.unresolvedSites.filter((u) => keep(u.address)));
   };
   add(own, () => true);
-  // the interpreter counts in full; the other libraries by what the imports reach (x86_64)
+  // the interpreter counts in full; the other libraries by what the imports reach
   const linked = libs.filter(([name]) => name !== elf.interpreter);
   const imports: string[] = [];
   for (const s of elf.symbols()) if (s.name && s.shndx === 0) imports.push(s.name);
-  const reached = decoder.arch === 'x86_64' ? reachableFunctions(imports, linked.map(([, l]) => l.graph)) : undefined;
+  const reached = reachableFunctions(imports, linked.map(([, l]) => l.graph));
   for (const [name, lib] of libs) {
     // sites inside a library are reported at their address in that library's own image
-    const fns = name === elf.interpreter ? undefined : reached?.get(lib.id);
+    const fns = name === elf.interpreter ? undefined : reached.get(lib.id);
     const g = lib.graph;
     add(lib.report, fns && g.starts.length ? (a) => fns.has(functionAt(g, a)) : () => true);
   }
