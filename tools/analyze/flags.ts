@@ -26,6 +26,8 @@ const DLOPEN = /^(dlopen|dlmopen|__libc_dlopen_mode|_dl_open)(@.*)?$/;
 /** imports through which code can be mapped writable and executable */
 const CODE_MEMORY = /^(mmap|mmap64|mprotect|pkey_mprotect|memfd_create)$/;
 const THREADS = /^(pthread_create|thrd_create|__pthread_create_2_1)(@.*)?$/;
+/** any of the names above */
+const ANY_NAMED = new RegExp([...JIT_SYMBOLS.map(([re]) => re), DLOPEN, THREADS].map((re) => `(?:${re.source})`).join('|'));
 
 export function detectFlags(elf: Elf, decoder: Decoder): Record<FlagName, FlagResult> {
   const ev = Object.fromEntries(FLAG_NAMES.map((f) => [f, [] as Evidence[]])) as Record<FlagName, Evidence[]>;
@@ -34,13 +36,13 @@ export function detectFlags(elf: Elf, decoder: Decoder): Record<FlagName, FlagRe
   };
   const imported = (s: { shndx: number }) => s.shndx === 0;
   for (const s of elf.symbols()) {
-    if (!s.name) continue;
+    if (s.type === 'IFUNC') add('cpuidDispatch', { address: s.value, detail: `IFUNC ${s.name}` });
+    if (!s.name || !ANY_NAMED.test(s.name)) continue; // one test rules out almost every symbol
     const where = imported(s) ? `imports ${s.name}` : `defines ${s.name}`;
     const address = imported(s) ? undefined : s.value;
     for (const [re, what] of JIT_SYMBOLS) if (re.test(s.name)) add('jit', { address, detail: `${what}: ${where}` });
     if (DLOPEN.test(s.name)) add('dlopen', { address, detail: where });
     if (THREADS.test(s.name) && (s.type === 'FUNC' || imported(s))) add('threads', { address, detail: where });
-    if (s.type === 'IFUNC') add('cpuidDispatch', { address: s.value, detail: `IFUNC ${s.name}` });
   }
   for (const a of elf.irelatives()) add('cpuidDispatch', { address: a, detail: 'IRELATIVE resolver' });
   for (const seg of elf.segments) {
