@@ -9,7 +9,8 @@ import { analyzeSyscalls, ownSyscallReport, siteProgram } from '../tools/analyze
 import { Program } from '../tools/analyze/program.js';
 import { readElf, type Elf } from '../tools/elf/index.js';
 import { x86_64Decoder } from '../tools/isa/x86_64/index.js';
-import { BUSYBOX, ROOT } from './fixtures.js';
+import { BUSYBOX, CORPUS, ROOT } from './fixtures.js';
+import { localRanges } from '../tools/analyze/sites.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recomp-syscalls-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -89,6 +90,19 @@ describe('static syscall sets are sound against strace', () => {
     const want = [...dis.matchAll(/^\s*([0-9a-f]+):\s+(syscall|call\s+[0-9a-f]+ <syscall@plt>)/gm)].map((m) => parseInt(m[1], 16)).sort((a, b) => a - b);
     expect(r.syscalls.flatMap((s) => s.sites).sort((a, b) => a - b)).toEqual(want);
     expect(r.complete).toBe(true);
+  });
+
+  it("the fast path refuses a function whose FDE does not start on an instruction (glibc's __restore_rt)", () => {
+    const elf = readElf(readFileSync(join(CORPUS, 'x86_64-glibc', 'hello')));
+    const rt = elf.symbols().find((s) => s.name === '__restore_rt')!;
+    const fde = elf.fdes().find((f) => f.start <= rt.value && rt.value < f.end)!;
+    expect(fde.start).toBe(rt.value - 1); // the trampoline's FDE begins a byte early, on purpose
+    const site = x86_64Decoder.decode(readElf(readFileSync(join(CORPUS, 'x86_64-glibc', 'hello'))).readVirtual(rt.value, 16)!, 0, rt.value)!;
+    const sys = rt.value + site.length; // mov $15, %rax; syscall
+    expect(localRanges(elf, x86_64Decoder, [sys])).toBeUndefined();
+    // and the whole-program analysis names rt_sigreturn at that site
+    const r = analyzeSyscalls(elf, x86_64Decoder);
+    expect(r.syscalls.find((s) => s.name === 'rt_sigreturn')?.sites).toContain(sys);
   });
 
   it('the number of a syscall(2) call is found through the wrapper', () => {

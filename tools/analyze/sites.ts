@@ -85,6 +85,14 @@ function instructionStartsAt(r: Range, address: number, fdes: { start: number; e
   return reaches(r, f.start, address, decoder) !== false || reaches(r, f.start + 1, address, decoder) === true;
 }
 
+/** Whether decoding the function before `f` (from its FDE start, or the range start) lands exactly on f.start. */
+function flowsInto(r: Range, fdes: { start: number; end: number }[], f: { start: number; end: number }, decoder: Decoder): boolean {
+  if (f.start === r.address) return true;
+  let prev = r.address;
+  for (const g of fdes) if (g.start < f.start && g.start >= r.address && g.start > prev) prev = g.start;
+  return reaches(r, prev, f.start, decoder) === true;
+}
+
 /** Decoding from `from`: true if it lands on `address`, false if it steps over it, undefined if it fails first. */
 function reaches(r: Range, from: number, address: number, decoder: Decoder): boolean | undefined {
   let a = from;
@@ -141,8 +149,10 @@ export function localRanges(elf: Elf, decoder: Decoder, seeds: number[]): Range[
   for (const s of seeds) {
     const f = fdeAt(fdes, s);
     const r = f && code.find((c) => f.start >= c.address && f.end <= c.address + c.bytes.length);
-    // a Program sweeps each range from its start: that start must lead to the seed
-    if (!f || !r || reaches(r, f.start, s, decoder) !== true || !add(s)) return undefined;
+    // A Program sweeps each range from its start: that start must lead to the seed, and must
+    // be where the code before it ends (hand-written trampolines start their FDE a byte
+    // early, and decoding from there can read instructions that are not there).
+    if (!f || !r || reaches(r, f.start, s, decoder) !== true || !flowsInto(r, fdes, f, decoder) || !add(s)) return undefined;
   }
   for (let round = 0; round < 16; round++) {
     const inside = (a: number) => {

@@ -128,7 +128,7 @@ export class Tracer {
     const p = this.p;
     const here = p.addr[j];
     if (p.functionStarts.has(here)) {
-      return this.rules.argRegs.includes(reg) ? { kind: 'arg', reg } : unknown(`${reg} is not set in function 0x${here.toString(16)}`);
+      return this.rules.argRegs.includes(reg) ? { kind: 'arg', reg } : unknown(`${reg} ${NOT_SET_IN} 0x${here.toString(16)}`);
     }
     if (depth >= 16) return unknown('too many branches to follow');
     const key = `${reg}@${j}`;
@@ -155,7 +155,7 @@ export class Tracer {
     if (!preds.length) {
       // alignment padding after a jump or return is never executed
       if (/(^|\s)nop/.test(here.mnemonic) || here.mnemonic === 'int3') return { kind: 'const', values: new Set() };
-      return unknown(`no known way into 0x${here.address.toString(16)} (reached indirectly)`);
+      return unknown(`${NO_WAY_IN} 0x${here.address.toString(16)} (reached indirectly)`);
     }
     return join(preds);
   }
@@ -204,6 +204,8 @@ export class Tracer {
   }
 }
 
+const NO_WAY_IN = 'no known way into';
+const NOT_SET_IN = 'is not set in function';
 const summaries = new WeakMap<Elf, SyscallReport>();
 const sitePrograms = new WeakMap<Elf, Program>();
 /** above this many syscall sites, decoding everything costs less than searching around each */
@@ -235,9 +237,13 @@ function ownSyscalls(elf: Elf, decoder: Decoder, opts: { local?: boolean } = {})
     if (ranges) {
       const lp = new Program(elf, decoder, importsSyscall ? [...ranges, ...plt] : ranges);
       const local = resolveSyscalls(elf, decoder, lp);
-      // the fast path stands only when it settles everything: a wrapper's callers can be
-      // anywhere, and an unresolved site may just lack what lies outside these functions
-      if (local.complete && local.wrappers.every((w) => lp.plt.has(w.address))) return remember(local, lp);
+      // the fast path stands unless it may have lacked something: a wrapper's callers can be
+      // anywhere, a block with no known way in may be entered from outside these functions,
+      // and a trace that ran to a function's start may have started from a wrong one (glibc's
+      // signal trampoline has its FDE begin a byte early). Only values computed in the code
+      // itself (a load, arithmetic, a call's result) are left unresolved here.
+      const lacking = local.unresolvedSites.some((u) => u.reason.startsWith(NO_WAY_IN) || u.reason.includes(NOT_SET_IN));
+      if (!lacking && local.wrappers.every((w) => lp.plt.has(w.address))) return remember(local, lp);
     }
   }
   const p = programOf(elf, decoder);
