@@ -1,11 +1,11 @@
 // Soundness of the static syscall sets, with strace as the oracle: every syscall a native
 // run makes must be in the set recomp computes without running anything.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { analyzeSyscalls, ownSyscallReport, siteProgram } from '../tools/analyze/syscalls.js';
+import { analyzeSyscalls, librarySyscalls, ownSyscallReport, siteProgram } from '../tools/analyze/syscalls.js';
 import { Program } from '../tools/analyze/program.js';
 import { readElf, type Elf } from '../tools/elf/index.js';
 import { x86_64Decoder } from '../tools/isa/x86_64/index.js';
@@ -90,6 +90,30 @@ describe('static syscall sets are sound against strace', () => {
     const want = [...dis.matchAll(/^\s*([0-9a-f]+):\s+(syscall|call\s+[0-9a-f]+ <syscall@plt>)/gm)].map((m) => parseInt(m[1], 16)).sort((a, b) => a - b);
     expect(r.syscalls.flatMap((s) => s.sites).sort((a, b) => a - b)).toEqual(want);
     expect(r.complete).toBe(true);
+  });
+
+  it('the fast path answers as the whole program does, on every /usr/bin executable where it applies', () => {
+    let local = 0;
+    const differ: string[] = [];
+    for (const n of readdirSync('/usr/bin')) {
+      const p = join('/usr/bin', n);
+      const st = statSync(p);
+      if (!st.isFile() || st.size > 8e6) continue;
+      const b = readFileSync(p);
+      if (b.readUInt32BE(0) !== 0x7f454c46) continue;
+      const [fast, whole] = [readElf(b), readElf(b)];
+      if (fast.arch !== 'x86_64') continue;
+      const a = ownSyscallReport(fast, x86_64Decoder);
+      const f = librarySyscalls(whole, x86_64Decoder); // libraries always take the whole program
+      const [sp, wp] = [siteProgram(fast), siteProgram(whole)];
+      if (!sp || !wp || sp.n === wp.n) continue; // no sites, or the fast path not taken
+      local++;
+      const key = (r: typeof a) => JSON.stringify([r.syscalls.map((x) => [x.nr, x.sites]), r.unresolvedSites.length > 0]);
+      if (key(a) !== key(f)) differ.push(n);
+    }
+    console.log(`fast path taken for ${local} executables of /usr/bin`);
+    expect(local).toBeGreaterThan(20);
+    expect(differ).toEqual([]);
   });
 
   it("the fast path refuses a function whose FDE does not start on an instruction (glibc's __restore_rt)", () => {
