@@ -155,24 +155,30 @@ export function localRanges(elf: Elf, decoder: Decoder, seeds: number[]): Range[
     if (!f || !r || reaches(r, f.start, s, decoder) !== true || !flowsInto(r, fdes, f, decoder) || !add(s)) return undefined;
   }
   for (let round = 0; round < 16; round++) {
+    // the chosen functions as sorted [start, end) pairs: few, so a linear test is fastest
+    const spans = [...chosen.values()].sort((x, y) => x.start - y.start).flatMap((f) => [f.start, f.end]);
     const inside = (a: number) => {
-      const f = fdeAt(fdes, a);
-      return f !== undefined && chosen.has(f.start);
+      for (let k = 0; k < spans.length; k += 2) if (a >= spans[k] && a < spans[k + 1]) return true;
+      return false;
     };
     let grew = false;
     for (const r of code) {
       const b = r.bytes;
       const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-      for (let i = 0; i + 2 <= b.length; i++) {
+      const end = b.length;
+      for (let i = 0; i + 2 <= end; i++) {
         const op = b[i];
-        let len = 0;
-        let rel = 0;
-        if (op === 0xe9 && i + 5 <= b.length) [len, rel] = [5, dv.getInt32(i + 1, true)];
-        else if (op === 0x0f && (b[i + 1] & 0xf0) === 0x80 && i + 6 <= b.length) [len, rel] = [6, dv.getInt32(i + 2, true)];
-        else if (op === 0xeb || (op & 0xf0) === 0x70) [len, rel] = [2, dv.getInt8(i + 1)];
-        else continue;
+        let to: number;
+        if (op === 0xe9) {
+          if (i + 5 > end) continue;
+          to = r.address + i + 5 + dv.getInt32(i + 1, true);
+        } else if (op === 0x0f) {
+          if ((b[i + 1] & 0xf0) !== 0x80 || i + 6 > end) continue;
+          to = r.address + i + 6 + dv.getInt32(i + 2, true);
+        } else if (op === 0xeb || (op & 0xf0) === 0x70) {
+          to = r.address + i + 2 + dv.getInt8(i + 1);
+        } else continue;
         const from = r.address + i;
-        const to = from + len + rel;
         if (!inside(to) || inside(from)) continue;
         if (!instructionStartsAt(r, from, fdes, decoder)) continue;
         if (!add(from)) return undefined;

@@ -5,7 +5,8 @@ import type { Elf } from '../elf/index.js';
 import type { Decoder } from '../isa/types.js';
 import { programOf } from './program.js';
 import { objectGraph, opaqueGraph, type ObjectGraph } from './reach.js';
-import { librarySyscalls, type SyscallReport } from './syscalls.js';
+import { siteAddresses } from './sites.js';
+import { librarySyscalls, ownSyscallReport, type SyscallReport } from './syscalls.js';
 
 export interface LibrarySummary {
   id: string;
@@ -16,10 +17,20 @@ export interface LibrarySummary {
 }
 
 export function summarizeLibrary(lib: Elf, decoder: Decoder, id: string): LibrarySummary {
+  // A library whose only syscalls go through libc's syscall() (libstdc++, libsystemd, libmount,
+  // ...) is resolved around those calls alone and stands as one node: all of its calls count
+  // once it is loaded. Only a library with syscall instructions of its own (libc) is worth
+  // decoding whole for its call graph.
+  if (!hasOwnSyscallInstructions(lib, decoder)) return { id, report: ownSyscallReport(lib, decoder), graph: opaqueGraph(lib, id) };
   const report = librarySyscalls(lib, decoder);
   const sites = report.syscalls.length > 0 || report.unresolvedSites.length > 0;
   const graph = sites ? objectGraph(lib, programOf(lib, decoder), id) : opaqueGraph(lib, id);
   return { id, report, graph };
+}
+
+function hasOwnSyscallInstructions(lib: Elf, decoder: Decoder): boolean {
+  const sites = siteAddresses(lib, decoder, 'syscall');
+  return sites === undefined || sites.length > 0;
 }
 
 /** Summaries by library, computed here when asked: the single-threaded way. */
