@@ -187,11 +187,16 @@ async function analyzeParallel(paths: string[], fs: ImageFs, read: ReadFile, job
     const progress = combinedProgress(paths.length, opts.onProgress);
     const aloneProgress = progress();
     let done = 0;
+    let next = 0;
     await Promise.all([
       analyzeInline(linked.map((i) => paths[i]), fs, read, { ...opts, summarize, onProgress: progress() }, cache).then((rs) => rs.forEach((r, k) => (records[linked[k]] = r))),
-      ...alone.map(async (i) => {
-        records[i] = await pool.analyze(paths[i], await fs.read(paths[i]), { code: opts.code });
-        aloneProgress(++done, alone.length, paths[i]);
+      // a few files in flight per worker: the rest are read when their turn comes
+      ...Array.from({ length: 2 * jobs }, async () => {
+        while (next < alone.length) {
+          const i = alone[next++];
+          records[i] = await pool.analyze(paths[i], await fs.read(paths[i]), { code: opts.code });
+          aloneProgress(++done, alone.length, paths[i]);
+        }
       }),
     ]);
     return records;
