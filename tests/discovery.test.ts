@@ -9,8 +9,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { discoverCode } from '../tools/analyze/discovery.js';
 import { readElf } from '../tools/elf/index.js';
 import { decoderFor } from '../tools/isa/index.js';
-import { x86_64Decoder } from '../tools/isa/x86_64/index.js';
-import { aarch64Decoder } from '../tools/isa/aarch64/index.js';
 import { BUSYBOX, BUSYBOX_ARM64, corpusBinaries } from './fixtures.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recomp-discovery-'));
@@ -56,24 +54,16 @@ function compileSwitch(name: string, flags: string[], cc = 'gcc', source = SWITC
 
 describe('code discovery', () => {
   it.each([
-    ['pie', ['-fPIE', '-pie']],
-    ['nopie', ['-fno-pie', '-no-pie']],
-    ['static', ['-static']],
-  ])('resolves a gcc -O2 switch jump table (%s)', (name, flags) => {
-    const want = compileSwitch(name, flags);
-    expect(want.targets.length).toBe(10);
-    const code = discoverCode(readElf(readFileSync(want.exe)), x86_64Decoder);
-    const t = code.jumpTables.find((j) => j.table === want.table);
-    expect(t, `table at 0x${want.table.toString(16)}`).toBeDefined();
-    expect(t!.targets).toEqual(want.targets);
-    for (const target of want.targets) expect(code.blocks.has(target)).toBe(true);
-  });
-
-  it('resolves a gcc -O2 switch jump table (aarch64, static)', () => {
+    ['pie', ['-fPIE', '-pie'], 'gcc', SWITCH, 10],
+    ['nopie', ['-fno-pie', '-no-pie'], 'gcc', SWITCH, 10],
+    ['static', ['-static'], 'gcc', SWITCH, 10],
     // the aarch64 linker drops .L symbols unless told to keep them
-    const want = compileSwitch('a64', ['-static', '-Wl,--discard-none'], 'aarch64-linux-gnu-gcc', SWITCH_A64);
-    expect(want.targets.length).toBe(13);
-    const code = discoverCode(readElf(readFileSync(want.exe)), aarch64Decoder);
+    ['aarch64 static', ['-static', '-Wl,--discard-none'], 'aarch64-linux-gnu-gcc', SWITCH_A64, 13],
+  ] as const)('resolves a gcc -O2 switch jump table (%s)', (name, flags, cc, source, entries) => {
+    const want = compileSwitch(name.replace(' ', '-'), [...flags], cc, source);
+    expect(want.targets.length).toBe(entries);
+    const elf = readElf(readFileSync(want.exe));
+    const code = discoverCode(elf, decoderFor(elf.arch!));
     const t = code.jumpTables.find((j) => j.table === want.table);
     expect(t, `table at 0x${want.table.toString(16)}`).toBeDefined();
     expect(t!.targets).toEqual(want.targets);
