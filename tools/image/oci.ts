@@ -112,7 +112,7 @@ export async function openOciLayout(files: FileSource, image: LayeredImage, opts
     if (statSync(p).size !== l.size) throw new ImageError(`${lw}: size mismatch: the manifest says ${l.size} bytes, the blob has ${statSync(p).size}`);
     await applyLayer(image.tree, p, i, lw, { digest: l.digest, diffId: ids[i] }, image.store);
   }
-  image.description = `${platform || [config.os, config.architecture].filter(Boolean).join('/')}, ${manifest.layers.length} layers`;
+  image.description = `${platform || [config.os, config.architecture].filter(Boolean).join('/')}, ${manifest.layers.length} layer${manifest.layers.length === 1 ? '' : 's'}`;
 }
 
 /** Reads the legacy docker-save form: manifest.json naming `<id>/layer.tar` files and a config. */
@@ -143,7 +143,7 @@ export async function openLegacyDockerSave(files: FileSource, image: LayeredImag
     await applyLayer(image.tree, p, i, lw, { diffId: ids[i] }, image.store);
   }
   const c = configs[pick];
-  image.description = `${e.RepoTags?.join(' ') || e.Config}, ${[c.os, c.architecture].filter(Boolean).join('/')}, ${e.Layers.length} layers`;
+  image.description = `${e.RepoTags?.join(' ') || e.Config}, ${[c.os, c.architecture].filter(Boolean).join('/')}, ${e.Layers.length} layer${e.Layers.length === 1 ? '' : 's'}`;
 }
 
 /** Files of an OCI layout directory by relative name (names come from the layout's own JSON, checked by the caller). */
