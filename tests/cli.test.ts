@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from './fixtures.js';
+import { CORPUS, ROOT } from './fixtures.js';
 
 const RECOMP = join(ROOT, 'bin', 'recomp');
 const run = (...args: string[]) => spawnSync(RECOMP, args, { encoding: 'utf8' });
@@ -19,6 +19,14 @@ describe('recomp CLI', () => {
     const r = run('frobnicate');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('a reader that stops early (| head -1) ends it quietly', () => {
+    // a table of the whole corpus: many writes after the reader is gone
+    const r = spawnSync('bash', ['-o', 'pipefail', '-c', `"${RECOMP}" analyze "${CORPUS}" | head -1`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').length).toBe(2);
+    expect(r.status).toBe(0);
   });
 
   it('runs on the pinned Node 24, not the system Node', () => {

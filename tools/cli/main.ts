@@ -30,6 +30,13 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`recomp analyze ... | head`) closes the pipe: stop quietly, as
+// the classic tools do, instead of failing on the next write.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;
