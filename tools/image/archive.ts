@@ -3,7 +3,7 @@
 // OCI layout). The outer tar's files are copied into the private store under generated
 // names; its member names are only keys of a map, never host paths.
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { ImageError, type Progress } from './index.js';
+import { count, ImageError, type Progress } from './index.js';
 import { LayeredImage, readTar, TempStore } from './layers.js';
 import { openLegacyDockerSave, openOciLayout, type FileSource } from './oci.js';
 import { normalisePath } from './tree.js';
@@ -42,7 +42,7 @@ export async function openArchive(path: string, opts: { platform?: string; onPro
       throw new ImageError(`${path}: a tar archive, but neither docker save output nor an OCI archive (no index.json with oci-layout, no manifest.json)`);
     }
     image.finish();
-    image.description += `, ${image.tree.map.size} entries`;
+    image.description += `, ${count(image.tree.map.size, 'entry', 'entries')}`;
     return image;
   } catch (e) {
     store.remove();
@@ -56,7 +56,7 @@ export async function openLayoutDir(dir: string, opts: { platform?: string; onPr
     const image = new LayeredImage('oci-layout', '', store);
     await openOciLayout(files, image, opts, dir);
     image.finish();
-    image.description = `OCI image layout, ${image.description}, ${image.tree.map.size} entries`;
+    image.description = `OCI image layout, ${image.description}, ${count(image.tree.map.size, 'entry', 'entries')}`;
     return image;
   } catch (e) {
     store.remove();

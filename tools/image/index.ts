@@ -41,6 +41,9 @@ export interface ImageFs {
 
 export class ImageError extends Error {}
 
+/** "1 layer", "2 layers" */
+export const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 const GZIP = (b: Uint8Array) => b[0] === 0x1f && b[1] === 0x8b;
 const USTAR = (b: Uint8Array) => b.length >= 262 && Buffer.from(b.subarray(257, 262)).toString('latin1') === 'ustar';
 

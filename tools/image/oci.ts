@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { arch as hostArch } from 'node:os';
 import { z } from 'zod';
-import { ImageError, type Progress } from './index.js';
+import { count, ImageError, type Progress } from './index.js';
 import { applyLayer, digestAlgorithm, LayeredImage } from './layers.js';
 
 /** Host path of a file of the layout or archive by its relative name, or undefined. */
@@ -112,7 +112,7 @@ export async function openOciLayout(files: FileSource, image: LayeredImage, opts
     if (statSync(p).size !== l.size) throw new ImageError(`${lw}: size mismatch: the manifest says ${l.size} bytes, the blob has ${statSync(p).size}`);
     await applyLayer(image.tree, p, i, lw, { digest: l.digest, diffId: ids[i] }, image.store);
   }
-  image.description = `${platform || [config.os, config.architecture].filter(Boolean).join('/')}, ${manifest.layers.length} layer${manifest.layers.length === 1 ? '' : 's'}`;
+  image.description = `${platform || [config.os, config.architecture].filter(Boolean).join('/')}, ${count(manifest.layers.length, 'layer')}`;
 }
 
 /** Reads the legacy docker-save form: manifest.json naming `<id>/layer.tar` files and a config. */
@@ -143,7 +143,7 @@ export async function openLegacyDockerSave(files: FileSource, image: LayeredImag
     await applyLayer(image.tree, p, i, lw, { diffId: ids[i] }, image.store);
   }
   const c = configs[pick];
-  image.description = `${e.RepoTags?.join(' ') || e.Config}, ${[c.os, c.architecture].filter(Boolean).join('/')}, ${e.Layers.length} layer${e.Layers.length === 1 ? '' : 's'}`;
+  image.description = `${e.RepoTags?.join(' ') || e.Config}, ${[c.os, c.architecture].filter(Boolean).join('/')}, ${count(e.Layers.length, 'layer')}`;
 }
 
 /** Files of an OCI layout directory by relative name (names come from the layout's own JSON, checked by the caller). */

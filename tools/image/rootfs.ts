@@ -3,7 +3,7 @@
 // metadata reads go several times faster that way than through promises.
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readlinkSync, readSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { ImageError, type Finding, type FsEntry, type ImageFs, type Progress } from './index.js';
+import { count, ImageError, type Finding, type FsEntry, type ImageFs, type Progress } from './index.js';
 import { FsTree, isExecHead } from './tree.js';
 
 const TYPE_BITS: [number, FsEntry['type']][] = [
@@ -64,7 +64,7 @@ export class RootFs implements ImageFs {
         this.findings.push({ path: e.path, kind: 'unreadable', detail: (err as Error).message });
       }
     }
-    this.description = `root file system, ${this.tree.map.size} entries`;
+    this.description = `root file system, ${count(this.tree.map.size, 'entry', 'entries')}`;
   }
 
   entries() {
