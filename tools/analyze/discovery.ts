@@ -6,7 +6,7 @@ import type { Elf } from '../elf/index.js';
 import type { Decoder, Flow, Insn, MemOperand, Operand } from '../isa/types.js';
 import { registerFamily } from './registers.js';
 
-export type RootSource = 'entry' | 'symbol' | 'fde' | 'call' | 'tailcall' | 'ifunc' | 'init' | 'jumptable';
+export type RootSource = 'entry' | 'symbol' | 'fde' | 'call' | 'tailcall' | 'ifunc' | 'init' | 'jumptable' | 'dataref';
 
 export interface FunctionInfo {
   entry: number;
@@ -46,8 +46,12 @@ const NO_RETURN = /^(exit|_exit|_Exit|abort|__stack_chk_fail|__assert_fail|__lib
 
 const MAX_TABLE_ENTRIES = 4096;
 
-export function discoverCode(elf: Elf, decoder: Decoder): CodeMap {
-  return new Discovery(elf, decoder).run();
+/**
+ * `extraRoots`: more entry points to explore (the translator adds code addresses held in
+ * data, such as computed-goto label tables, so an indirect jump there finds code).
+ */
+export function discoverCode(elf: Elf, decoder: Decoder, extraRoots: number[] = []): CodeMap {
+  return new Discovery(elf, decoder).run(extraRoots);
 }
 
 class Discovery {
@@ -75,7 +79,7 @@ class Discovery {
     this.ranges = elf.codeRanges().slice().sort((a, b) => a.address - b.address);
   }
 
-  run(): CodeMap {
+  run(extraRoots: number[] = []): CodeMap {
     const elf = this.elf;
     for (const s of elf.symbols()) {
       if (!s.value || !(s.type === 'FUNC' || s.type === 'IFUNC')) continue;
@@ -88,6 +92,7 @@ class Discovery {
     for (const f of elf.fdes()) this.root(f.start, 'fde');
     for (const a of elf.irelatives()) this.root(a, 'ifunc');
     for (const a of this.initArrays()) this.root(a, 'init');
+    for (const a of extraRoots) this.root(a, 'dataref');
     while (this.fnQueue.length) this.explore(this.fnQueue.pop()!);
     let covered = 0;
     let last: Block | undefined;

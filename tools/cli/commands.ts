@@ -2,6 +2,8 @@
 import type { Writable } from 'node:stream';
 import { analyzeCommand } from './analyze.js';
 import type { Command } from './command.js';
+import { execCommand, runCommand } from './run.js';
+import { translateCommand } from './translate.js';
 
 
 /** A command whose issue has not landed yet: it says so instead of pretending. */
@@ -18,9 +20,9 @@ function notYet(name: string, summary: string): Command {
 
 export const commands: Command[] = [
   analyzeCommand,
-  notYet('translate', 'translate a static ELF executable into a WebAssembly module'),
-  notYet('run', 'run a translated module under the vkernel'),
-  notYet('exec', 'translate (cached) and run an ELF executable in one step'),
+  translateCommand,
+  runCommand,
+  execCommand,
   notYet('aot', 'compile a module ahead of time into a native blob'),
   notYet('keygen', 'create an Ed25519 signing key pair'),
   notYet('sign', 'sign a module or blob manifest'),

@@ -1,0 +1,180 @@
+// `recomp run MODULE [--dir PATH[:GUEST]]... [--env NAME=VALUE]... [--] ARGS...` and
+// `recomp exec ELF ...`: run a translated module (exec translates first, cached).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { TranslateError } from '../translate/index.js';
+import { ModuleError, runModule, type Grant } from '../vkernel/index.js';
+import { parseFlags } from './args.js';
+import { UsageError, type Command } from './command.js';
+import { translateFile } from './translate.js';
+import { VERSION } from './version.js';
+
+const RUN_OPTIONS = `Options:
+  --dir PATH[:GUEST]  grant the guest PATH and everything below it, at the same path in
+                      the guest (or at GUEST); repeatable. Nothing else of the host's
+                      file system is visible; '..' and symlinks cannot leave a grant
+  --env NAME=VALUE    set a guest environment variable; repeatable. No host variable
+                      passes unless given
+  --trace             print every syscall with its arguments and result on stderr
+  -h, --help          this help
+
+The guest's stdin, stdout and stderr are recomp's. It starts in the host's current
+directory when that is granted, else in '/'. Exit status: the guest's; 128+N when a signal
+N ends it (named on stderr); 1 when the module cannot be run; 2 on bad usage.
+Arguments for the guest go after '--' when they start with '-'.`;
+
+const RUN_HELP = `Usage: recomp run MODULE [options] [--] ARGS...
+
+Runs a module made by 'recomp translate' under the vkernel (Linux system calls on Node).
+
+${RUN_OPTIONS}
+
+Examples:
+  recomp run hello.wasm
+  recomp run busybox.wasm --dir . -- ls -l
+  recomp run app.wasm --dir /data:/srv --env LANG=C.UTF-8 -- --verbose
+`;
+
+const EXEC_HELP = `Usage: recomp exec ELF [options] [--] ARGS...
+
+Translates ELF (cached by content: the same file and recomp version translate once) and
+runs it. The cache lives in $RECOMP_CACHE, else ~/.cache/recomp/modules.
+
+  -O LEVEL            optimisation level for the translation (default 2)
+${RUN_OPTIONS}
+
+Example:
+  recomp exec /bin/busybox --dir . -- wc -l README.md
+`;
+
+const FLAGS = {
+  dir: { type: 'string', multiple: true },
+  env: { type: 'string', multiple: true },
+  trace: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function grantsOf(dirs: string[] | undefined): Grant[] {
+  return (dirs ?? []).map((d) => {
+    const at = d.lastIndexOf(':');
+    const host = at > 0 ? d.slice(0, at) : d;
+    const full = resolve(host);
+    if (!existsSync(full) || !statSync(full).isDirectory()) throw new UsageError(`--dir ${d}: ${host} is not a directory`);
+    const guest = at > 0 ? d.slice(at + 1) : full;
+    if (!guest.startsWith('/')) throw new UsageError(`--dir ${d}: the guest path must be absolute`);
+    return { host: full, guest };
+  });
+}
+
+function envOf(env: string[] | undefined): string[] {
+  for (const e of env ?? []) if (!/^[^=]+=/.test(e)) throw new UsageError(`--env ${e}: expected NAME=VALUE`);
+  return env ?? [];
+}
+
+async function runAndReport(bytes: Uint8Array, programName: string, guestArgs: string[], values: { dir?: string[]; env?: string[]; trace?: boolean }): Promise<number> {
+  const result = await runModule(bytes, {
+    args: guestArgs,
+    env: envOf(values.env),
+    grants: grantsOf(values.dir),
+    hostCwd: process.cwd(),
+    trace: values.trace ?? false,
+    programName,
+  });
+  if (result.message) process.stderr.write(result.message + '\n');
+  return result.status;
+}
+
+/** splits recomp's own flags from the guest's: everything after '--' or after the first positional past the module */
+function split(args: string[], modulePositionals = 1): [string[], string[]] {
+  const dd = args.indexOf('--');
+  if (dd >= 0) return [args.slice(0, dd), args.slice(dd + 1)];
+  // without '--': recomp's flags until the module's path and any flags right after it
+  const mine: string[] = [];
+  let seen = 0;
+  let k = 0;
+  for (; k < args.length; k++) {
+    const a = args[k];
+    if (a.startsWith('-')) {
+      mine.push(a);
+      if ((a === '--dir' || a === '--env' || a === '-O') && k + 1 < args.length) mine.push(args[++k]);
+      continue;
+    }
+    if (seen === modulePositionals) break;
+    mine.push(a);
+    seen++;
+  }
+  return [mine, args.slice(k)];
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a translated module under the vkernel',
+  async run(args) {
+    const [mine, guestArgs] = split(args);
+    const { values, positionals } = parseFlags(mine, FLAGS);
+    if (values.help) {
+      process.stdout.write(RUN_HELP);
+      return 0;
+    }
+    if (positionals.length < 1) throw new UsageError('run takes a module (see recomp run --help)');
+    const [module, ...rest] = positionals;
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(module);
+    } catch (e) {
+      process.stderr.write(`recomp run: cannot read ${module}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 1;
+    }
+    try {
+      return await runAndReport(bytes, basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
+    } catch (e) {
+      if (e instanceof ModuleError) {
+        process.stderr.write(`recomp run: ${module}: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};
+
+export const execCommand: Command = {
+  name: 'exec',
+  summary: 'translate (cached) and run an ELF executable in one step',
+  async run(args) {
+    const [mine, guestArgs] = split(args);
+    const { values, positionals } = parseFlags(mine, { ...FLAGS, O: { type: 'string', short: 'O' } });
+    if (values.help) {
+      process.stdout.write(EXEC_HELP);
+      return 0;
+    }
+    if (positionals.length < 1) throw new UsageError('exec takes an ELF file (see recomp exec --help)');
+    const [elf, ...rest] = positionals;
+    const level = values.O ?? '2';
+    if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
+    let input: Uint8Array;
+    try {
+      input = readFileSync(elf);
+    } catch (e) {
+      process.stderr.write(`recomp exec: cannot read ${elf}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      return 1;
+    }
+    const cacheDir = process.env.RECOMP_CACHE ?? join(homedir(), '.cache', 'recomp', 'modules');
+    mkdirSync(cacheDir, { recursive: true });
+    const key = createHash('sha256').update(input).update(`\0recomp ${VERSION} -O${level}`).digest('hex');
+    const cached = join(cacheDir, `${key}.wasm`);
+    if (!existsSync(cached)) {
+      try {
+        translateFile(elf, cached, Number(level));
+      } catch (e) {
+        if (e instanceof TranslateError) {
+          process.stderr.write(`recomp exec: ${e.message}\n`);
+          return 1;
+        }
+        throw e;
+      }
+    }
+    return runAndReport(readFileSync(cached), basename(elf), [...rest, ...guestArgs], values);
+  },
+};

@@ -1,0 +1,277 @@
+// ELF → wasm: lays the image out in guest memory, recovers functions and blocks, lifts each
+// block with the architecture's front end and hands everything to the wasm back end.
+import { discoverCode, type CodeMap } from '../analyze/discovery.js';
+import { readElf, type Elf } from '../elf/index.js';
+import type { BlockIR, FunctionIR, Ty } from '../ir/index.js';
+import { decoderFor } from '../isa/index.js';
+import type { Decoder, Insn } from '../isa/types.js';
+import { FLAGS_ARITH } from '../isa/types.js';
+import { liftBlock, X86_SLOTS } from '../isa/x86_64/lift/index.js';
+import { buildModule, type ImportDecl } from '../wasm/module.js';
+
+/** Where a static-pie executable is placed: low, so guest pointers stay 32-bit. */
+export const PIE_BASE = 0x400000;
+/** Guest pages are 4 KiB, as on Linux x86_64. */
+const PAGE = 4096;
+
+export class TranslateError extends Error {}
+
+export interface TranslateOptions {
+  optimize: number;
+  /** called with a short phase name as work proceeds */
+  progress?: (phase: string, done?: number, total?: number) => void;
+}
+
+export interface ImageMeta {
+  format: 'recomp.image/v1';
+  arch: 'x86_64';
+  entry: number;
+  base: number;
+  phdr: number;
+  phent: number;
+  phnum: number;
+  /** first address after the loaded image: the program break starts here */
+  brk: number;
+  /** addresses where the guest faults because the translator could not handle the code there */
+  faults: [number, string][];
+}
+
+export interface TranslateResult {
+  wasm: Uint8Array;
+  meta: ImageMeta;
+  stats: { functions: number; blocks: number; instructions: number; faults: number; unresolvedIndirect: number };
+}
+
+/** The vkernel functions an x86_64 module imports (see tools/vkernel for their semantics). */
+export const X86_IMPORTS: ImportDecl[] = [
+  { name: 'syscall', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i32'], result: 'i64' },
+  { name: 'cpuid', params: ['i32', 'i32'], result: 'i64' },
+  { name: 'rdtsc', params: [], result: 'i64' },
+  { name: 'raise', params: ['i32', 'i32'], result: 'none' },
+  { name: 'fault', params: ['i32', 'i32'], result: 'none' },
+  { name: 'string', params: ['i32', 'i32', 'i32'], result: 'none' },
+  { name: 'div128', params: ['i64', 'i64', 'i64', 'i32', 'i32'], result: 'i64' },
+];
+
+export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
+  const elf = readElf(bytes);
+  if (elf.unsupported) throw new TranslateError(elf.unsupported);
+  if (elf.arch !== 'x86_64') throw new TranslateError(`${elf.arch} executables are not supported by the translator yet (x86_64 only)`);
+  if (elf.isSharedLibrary && elf.linking !== 'static-pie') throw new TranslateError('a shared library is not an executable: translate the program that uses it');
+  if (elf.linking === 'dynamic') throw new TranslateError(`dynamically linked executables (interpreter ${elf.interpreter}) are not supported yet: link with -static or -static-pie`);
+  const base = elf.linking === 'static-pie' ? PIE_BASE : 0;
+  const decoder = decoderFor('x86_64');
+  opts.progress?.('discovering code');
+  const code = discoverCode(elf, decoder, codePointersInData(elf));
+  const layout = imageLayout(elf, base);
+  opts.progress?.('lifting');
+  const lifted = liftAll(elf, decoder, code, base, opts);
+  opts.progress?.('building the module');
+  const meta: ImageMeta = {
+    format: 'recomp.image/v1',
+    arch: 'x86_64',
+    entry: elf.header.entry + base,
+    base,
+    phdr: layout.phdr,
+    phent: elf.header.phentsize,
+    phnum: elf.header.phnum,
+    brk: layout.end,
+    faults: lifted.faults,
+  };
+  const wasm = buildModule({
+    slots: X86_SLOTS,
+    imports: X86_IMPORTS,
+    functions: lifted.functions,
+    segments: layout.segments,
+    memoryBytes: layout.end,
+    codeBase: layout.codeBase,
+    codeEnd: layout.codeEnd,
+    meta,
+    optimize: opts.optimize,
+  });
+  return {
+    wasm,
+    meta,
+    stats: {
+      functions: lifted.functions.length,
+      blocks: lifted.blocks,
+      instructions: lifted.instructions,
+      faults: lifted.faults.length,
+      unresolvedIndirect: code.unresolved.length,
+    },
+  };
+}
+
+/**
+ * Code addresses the image holds as data: 8-byte words in writable or read-only data that
+ * point into an executable segment (non-PIE), and RELATIVE relocation addends (PIE). They
+ * are function pointers and computed-goto labels; an indirect jump or call may reach them,
+ * so each becomes an entry the dispatcher knows. Stray words that merely look like
+ * addresses cost some code size, nothing else.
+ */
+function codePointersInData(elf: Elf): number[] {
+  const exec = elf.segments.filter((s) => s.type === 1 && s.flags & 1);
+  const inCode = (a: number) => exec.some((s) => a >= s.vaddr && a < s.vaddr + s.filesz);
+  const out = new Set<number>();
+  for (const r of elf.relocations()) if (/RELATIVE$/.test(r.typeName) && inCode(r.addend)) out.add(r.addend);
+  if (elf.linking !== 'static-pie') {
+    for (const s of elf.sections) {
+      // SHF_ALLOC, not SHF_EXECINSTR, with contents
+      if (!(s.flags & 2) || s.flags & 4 || s.type === 8 || s.size < 8) continue;
+      const b = elf.sectionBytes(s);
+      const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+      for (let o = (8 - (s.addr % 8)) % 8; o + 8 <= b.length; o += 8) {
+        const v = dv.getBigUint64(o, true);
+        if (v < 0x100000000n && inCode(Number(v))) out.add(Number(v));
+      }
+    }
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+interface Layout {
+  segments: { addr: number; bytes: Uint8Array }[];
+  end: number;
+  phdr: number;
+  codeBase: number;
+  codeEnd: number;
+}
+
+function imageLayout(elf: Elf, base: number): Layout {
+  const loads = elf.segments.filter((s) => s.type === 1);
+  if (!loads.length) throw new TranslateError('the executable has no loadable segments');
+  const segments: Layout['segments'] = [];
+  let end = 0;
+  let codeBase = Infinity;
+  let codeEnd = 0;
+  for (const s of loads) {
+    const addr = s.vaddr + base;
+    if (addr + s.memsz > 0xc0000000) throw new TranslateError(`segment at 0x${addr.toString(16)} lies above 3 GiB: guest memory is 32-bit`);
+    let n = s.filesz;
+    const data = elf.bytes.subarray(s.offset, s.offset + s.filesz);
+    while (n > 0 && data[n - 1] === 0) n--;
+    if (n) segments.push({ addr, bytes: data.subarray(0, n) });
+    end = Math.max(end, addr + s.memsz);
+    if (s.flags & 1) {
+      codeBase = Math.min(codeBase, addr);
+      codeEnd = Math.max(codeEnd, addr + s.memsz);
+    }
+  }
+  const phdrSeg = elf.segments.find((s) => s.type === 6);
+  const first = loads.find((s) => s.offset <= elf.header.phoff && elf.header.phoff < s.offset + s.filesz);
+  const phdr = phdrSeg ? phdrSeg.vaddr + base : first ? first.vaddr + (elf.header.phoff - first.offset) + base : 0;
+  return { segments, end: Math.ceil(end / PAGE) * PAGE, phdr, codeBase, codeEnd };
+}
+
+interface Lifted {
+  functions: FunctionIR[];
+  blocks: number;
+  instructions: number;
+  faults: [number, string][];
+}
+
+function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions): Lifted {
+  const ranges = elf.codeRanges();
+  const decodeAt = (a: number): Insn | undefined => {
+    for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a + base);
+    return undefined;
+  };
+  const functions: FunctionIR[] = [];
+  const faults = new Map<number, string>();
+  let blocks = 0;
+  let instructions = 0;
+  const entries = [...code.functions.keys()].sort((a, b) => a - b);
+  let done = 0;
+  for (const entry of entries) {
+    if (++done % 500 === 0) opts.progress?.('lifting', done, entries.length);
+    // the function's blocks: reachable from its entry without entering another function
+    const seen = new Set<number>();
+    const work = [entry];
+    const groups: Insn[][] = [];
+    /** jump-table targets of blocks ending in an indirect jump (guest addresses) */
+    const tables = new Map<number, number[]>();
+    while (work.length) {
+      const s = work.pop()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const b = code.blocks.get(s);
+      if (!b) continue;
+      let cur: Insn[] = [];
+      for (let a = b.start; a < b.end; ) {
+        const i = decodeAt(a);
+        if (!i) break;
+        cur.push(i);
+        a += i.length;
+        if (i.flow === 'call' || i.flow === 'icall') {
+          groups.push(cur);
+          cur = [];
+        }
+      }
+      if (cur.length) {
+        groups.push(cur);
+        const last = cur[cur.length - 1];
+        if (last.flow === 'ijump') tables.set(cur[0].address, b.succs.map((t) => t + base));
+      }
+      for (const t of b.succs) if (!(t !== entry && code.functions.has(t))) work.push(t);
+    }
+    if (!groups.length) continue;
+    const temps: Ty[] = [];
+    const liveOut = flagLiveness(groups, tables);
+    const irBlocks: BlockIR[] = groups
+      .sort((a, b) => a[0].address - b[0].address)
+      .map((g) => {
+        instructions += g.length;
+        const ir = liftBlock(g, temps, liveOut.get(g[0].address) ?? FLAGS_ARITH);
+        if (ir.end.k === 'ijump') ir.end.targets = tables.get(g[0].address) ?? [];
+        return ir;
+      });
+    // a call that returns to the address after it: the return block is this function's
+    for (const b of irBlocks) if (b.end.k === 'fault') faults.set(b.end.pc, b.end.reason);
+    blocks += irBlocks.length;
+    const name = code.functions.get(entry)!.name ?? `sub_${(entry + base).toString(16)}`;
+    functions.push({ entry: entry + base, name, blocks: irBlocks, temps });
+  }
+  return { functions, blocks, instructions, faults: [...faults].sort((a, b) => a[0] - b[0]) };
+}
+
+/**
+ * Which flags each block must leave in the `flags` slot: those a successor inside the
+ * function may read before writing. Flags do not live across calls and returns (the
+ * psABI has no flag arguments or results); jumps out of the function count as dead.
+ */
+function flagLiveness(groups: Insn[][], tables: Map<number, number[]>): Map<number, number> {
+  const info = new Map<number, { use: number; def: number; succs: number[] }>();
+  for (const g of groups) {
+    let use = 0;
+    let def = 0;
+    for (const i of g) {
+      use |= i.flagsRead & ~def & FLAGS_ARITH;
+      def |= i.flagsWritten & FLAGS_ARITH;
+    }
+    const last = g[g.length - 1];
+    const next = last.address + last.length;
+    let succs: number[] = [];
+    if (last.flow === 'jump') succs = [last.target!];
+    else if (last.flow === 'cjump') succs = [last.target!, next];
+    else if (last.flow === 'seq' || last.flow === 'syscall' || last.flow === 'interrupt') succs = [next];
+    else if (last.flow === 'ijump') succs = tables.get(g[0].address) ?? [];
+    info.set(g[0].address, { use, def, succs });
+  }
+  const liveIn = new Map<number, number>();
+  const liveOut = new Map<number, number>();
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const [a, b] of info) {
+      let out = 0;
+      for (const s of b.succs) out |= liveIn.get(s) ?? 0;
+      const inn = b.use | (out & ~b.def);
+      if (liveOut.get(a) !== out || liveIn.get(a) !== inn) {
+        liveOut.set(a, out);
+        liveIn.set(a, inn);
+        changed = true;
+      }
+    }
+  }
+  return liveOut;
+}

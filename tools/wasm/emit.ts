@@ -1,0 +1,136 @@
+// Lowers IR expressions and statements to binaryen expressions inside one wasm function.
+import binaryen from 'binaryen';
+import type { Expr, Stmt, Ty } from '../ir/index.js';
+
+export type Ref = number;
+
+export function wasmType(t: Ty): number {
+  switch (t) {
+    case 'i32': return binaryen.i32;
+    case 'i64': return binaryen.i64;
+    case 'f32': return binaryen.f32;
+    case 'f64': return binaryen.f64;
+    case 'v128': return binaryen.v128;
+  }
+}
+
+const LOADS: Record<string, Record<number, [string, string?]>> = {
+  i64: { 1: ['load8_u', 'load8_s'], 2: ['load16_u', 'load16_s'], 4: ['load32_u', 'load32_s'], 8: ['load', 'load'] },
+  i32: { 1: ['load8_u', 'load8_s'], 2: ['load16_u', 'load16_s'], 4: ['load', 'load'] },
+};
+
+/** binaryen builder methods by dotted path ('i64.add', 'f64.convert_s.i64'), looked up once */
+const builders = new Map<string, (...a: unknown[]) => Ref>();
+
+export class Emitter {
+  constructor(
+    readonly mod: binaryen.Module,
+    /** temp id → local index */
+    private tempBase: number,
+    /** slot name → global name and type */
+    private slots: Map<string, Ty>,
+    /** helper or import name → wasm function name and result type */
+    private fns: Map<string, { name: string; result: Ty | 'none' }>,
+  ) {}
+
+  private builder(path: string): (...a: unknown[]) => Ref {
+    let f = builders.get(path);
+    if (f) return f;
+    let o: unknown = this.mod;
+    const parts = path.split('.');
+    let owner: unknown = this.mod;
+    for (const p of parts) {
+      owner = o;
+      o = (o as Record<string, unknown>)[p];
+      if (o === undefined) throw new Error(`wasm back end: no operator ${path}`);
+    }
+    const fn = o as (...a: unknown[]) => Ref;
+    f = (...a: unknown[]) => fn.apply(owner, a);
+    builders.set(path, f);
+    return f;
+  }
+
+  expr(e: Expr): Ref {
+    const m = this.mod;
+    switch (e.k) {
+      case 'const':
+        if (e.ty === 'i32') return m.i32.const(Number(BigInt.asIntN(32, e.v)));
+        return m.i64.const(BigInt.asIntN(64, e.v));
+      case 'fconst':
+        return e.ty === 'f64' ? m.f64.const(e.v) : m.f32.const(e.v);
+      case 'vconst':
+        return m.v128.const(e.bytes);
+      case 'temp':
+        return m.local.get(this.tempBase + e.id, wasmType(e.ty));
+      case 'slot':
+        return m.global.get(`s.${e.name}`, wasmType(this.slotType(e.name)));
+      case 'load': {
+        if (e.ty === 'v128') return m.v128.load(0, 1, this.expr(e.addr));
+        if (e.ty === 'f64' || e.ty === 'f32') return m[e.ty].load(0, 1, this.expr(e.addr));
+        const name = LOADS[e.ty][e.size][e.signed ? 1 : 0]!;
+        return this.builder(`${e.ty}.${name}`)(0, 1, this.expr(e.addr));
+      }
+      case 'op': {
+        const args = e.args.map((a) => this.expr(a));
+        if (e.lanes) {
+          if (e.op === 'i8x16.shuffle') return m.i8x16.shuffle(args[0], args[1], e.lanes);
+          return this.builder(e.op)(args[0], e.lanes[0], ...args.slice(1));
+        }
+        return this.builder(e.op)(...args);
+      }
+      case 'select':
+        return m.select(this.expr(e.cond), this.expr(e.then), this.expr(e.else));
+      case 'call': {
+        const f = this.fn(e.fn);
+        return m.call(f.name, e.args.map((a) => this.expr(a)), wasmType(e.ty));
+      }
+    }
+  }
+
+  private slotType(name: string): Ty {
+    const t = this.slots.get(name);
+    if (!t) throw new Error(`wasm back end: unknown state slot ${name}`);
+    return t;
+  }
+
+  private fn(name: string): { name: string; result: Ty | 'none' } {
+    const f = this.fns.get(name);
+    if (!f) throw new Error(`wasm back end: unknown helper ${name}`);
+    return f;
+  }
+
+  stmt(s: Stmt): Ref {
+    const m = this.mod;
+    switch (s.k) {
+      case 'set':
+        return m.local.set(this.tempBase + s.id, this.expr(s.e));
+      case 'setSlot':
+        this.slotType(s.name);
+        return m.global.set(`s.${s.name}`, this.expr(s.e));
+      case 'store': {
+        const v = this.expr(s.e);
+        const a = this.expr(s.addr);
+        const ty = s.e.ty;
+        if (ty === 'v128') return m.v128.store(0, 1, a, v);
+        if (ty === 'f64' || ty === 'f32') return m[ty].store(0, 1, a, v);
+        const name = s.size === 1 ? 'store8' : s.size === 2 ? 'store16' : s.size === 4 && ty === 'i64' ? 'store32' : 'store';
+        return this.builder(`${ty}.${name}`)(0, 1, a, v);
+      }
+      case 'do': {
+        const f = this.fn(s.fn);
+        const c = m.call(f.name, s.args.map((a) => this.expr(a)), f.result === 'none' ? binaryen.none : wasmType(f.result));
+        return f.result === 'none' ? c : m.drop(c);
+      }
+      case 'copy':
+        return m.memory.copy(this.expr(s.dst), this.expr(s.src), this.expr(s.n));
+      case 'fill':
+        return m.memory.fill(this.expr(s.dst), this.expr(s.byte), this.expr(s.n));
+      case 'if':
+        return m.if(this.expr(s.cond), this.block(s.then), s.else ? this.block(s.else) : undefined);
+    }
+  }
+
+  block(stmts: Stmt[]): Ref {
+    return this.mod.block(null, stmts.map((s) => this.stmt(s)), binaryen.none);
+  }
+}

@@ -1,0 +1,325 @@
+// The wasm back end: turns lifted functions, the guest's initial memory image and its
+// state slots into one module with binaryen.
+//
+// Shape of the module (the vkernel relies on it):
+// - memory `memory`: guest addresses map 1:1 (data segments hold the loaded image);
+// - one mutable global per state slot, exported as `s.<slot>`;
+// - each guest function is `(func (param $pc i32) (result i32))`: entered at its start, it
+//   runs until the guest returns or jumps out and returns the guest address to continue at;
+//   a direct call compares that with its return address and goes on, or passes it up;
+// - table `fns` maps `pc - codeBase` to the function starting there; `dispatch(pc)` is the
+//   one way into code the translator could not resolve statically; `run(pc)` loops on it;
+// - imports from `vkernel` are the syscall gate and the helpers named in `imports`.
+import binaryen from 'binaryen';
+import type { BlockIR, FunctionIR, SlotDecl, Terminator, Ty } from '../ir/index.js';
+import { Emitter, wasmType, type Ref } from './emit.js';
+
+export interface ImportDecl {
+  name: string;
+  params: Ty[];
+  result: Ty | 'none';
+}
+
+export interface ModuleInput {
+  slots: SlotDecl[];
+  imports: ImportDecl[];
+  functions: FunctionIR[];
+  /** initial memory contents at guest addresses */
+  segments: { addr: number; bytes: Uint8Array }[];
+  /** bytes of memory the image needs (the vkernel grows it for stack, brk and mmap) */
+  memoryBytes: number;
+  /** the guest address range the dispatch table covers */
+  codeBase: number;
+  codeEnd: number;
+  /** written as the `recomp.image` custom section (JSON) */
+  meta: unknown;
+  /** binaryen optimisation level (0-3) */
+  optimize: number;
+}
+
+/** backend-owned globals the helpers use (the vkernel writes some of them) */
+const HELPER_GLOBALS: SlotDecl[] = [
+  { name: 'rem128', ty: 'i64' },
+  { name: 'cpuid1', ty: 'i64' },
+  { name: 'cpuid2', ty: 'i64' },
+  { name: 'cpuid3', ty: 'i64' },
+  /** the last address given to dispatch: names the target when a dispatch traps */
+  { name: 'dpc', ty: 'i32' },
+];
+
+const FEATURES =
+  binaryen.Features.MVP |
+  binaryen.Features.SIMD128 |
+  binaryen.Features.BulkMemory |
+  binaryen.Features.BulkMemoryOpt |
+  binaryen.Features.CallIndirectOverlong |
+  binaryen.Features.SignExt |
+  binaryen.Features.MutableGlobals |
+  binaryen.Features.NontrappingFPToInt |
+  binaryen.Features.TailCall |
+  binaryen.Features.ReferenceTypes;
+
+const PC_FN = binaryen.createType([binaryen.i32]);
+const MAX_SWITCH = 4096;
+
+export function fnName(entry: number): string {
+  return `f${entry.toString(16)}`;
+}
+
+export function buildModule(input: ModuleInput): Uint8Array {
+  const mod = new binaryen.Module();
+  try {
+    mod.setFeatures(FEATURES);
+    return build(mod, input);
+  } finally {
+    mod.dispose();
+  }
+}
+
+function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
+  const slots = new Map<string, Ty>();
+  for (const s of [...input.slots, ...HELPER_GLOBALS]) {
+    slots.set(s.name, s.ty);
+    mod.addGlobal(`s.${s.name}`, wasmType(s.ty), true, zero(mod, s.ty));
+    mod.addGlobalExport(`s.${s.name}`, `s.${s.name}`);
+  }
+  const fns = new Map<string, { name: string; result: Ty | 'none' }>();
+  for (const imp of input.imports) {
+    const name = `vk.${imp.name}`;
+    mod.addFunctionImport(name, 'vkernel', imp.name, binaryen.createType(imp.params.map(wasmType)), imp.result === 'none' ? binaryen.none : wasmType(imp.result));
+    fns.set(imp.name, { name, result: imp.result });
+  }
+  addArithmeticHelpers(mod, fns);
+
+  const pages = Math.max(1, Math.ceil(input.memoryBytes / 65536));
+  mod.setMemory(
+    pages,
+    65536,
+    'memory',
+    input.segments.map((s) => ({ offset: mod.i32.const(s.addr), data: s.bytes, passive: false })),
+  );
+
+  const entries = new Set(input.functions.map((f) => f.entry));
+  const ctx: FnContext = { mod, slots, fns, entries };
+  for (const f of input.functions) addFunction(ctx, f);
+
+  // dispatch(pc): the function that starts at pc, through the table
+  const size = input.codeEnd - input.codeBase;
+  mod.addTable('fns', size, size);
+  for (const f of input.functions) mod.addActiveElementSegment('fns', `e${f.entry.toString(16)}`, [fnName(f.entry)], mod.i32.const(f.entry - input.codeBase));
+  const pc = () => mod.local.get(0, binaryen.i32);
+  mod.addFunction(
+    'dispatch',
+    PC_FN,
+    binaryen.i32,
+    [],
+    mod.block(null, [
+      mod.global.set('s.dpc', pc()),
+      mod.return_call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc()], PC_FN, binaryen.i32),
+    ]),
+  );
+  mod.addFunction('run', PC_FN, binaryen.none, [], mod.loop('top', mod.block(null, [mod.local.set(0, mod.call('dispatch', [pc()], binaryen.i32)), mod.br('top')])));
+  mod.addFunctionExport('run', 'run');
+  mod.addCustomSection('recomp.image', new TextEncoder().encode(JSON.stringify(input.meta)));
+
+  if (!mod.validate()) throw new Error('wasm back end: the generated module does not validate (a translator bug)');
+  if (input.optimize > 0) {
+    binaryen.setOptimizeLevel(input.optimize);
+    binaryen.setShrinkLevel(0);
+    mod.optimize();
+  }
+  return mod.emitBinary();
+}
+
+function zero(mod: binaryen.Module, t: Ty): Ref {
+  switch (t) {
+    case 'i32': return mod.i32.const(0);
+    case 'i64': return mod.i64.const(0n);
+    case 'f32': return mod.f32.const(0);
+    case 'f64': return mod.f64.const(0);
+    case 'v128': return mod.v128.const(new Uint8Array(16));
+  }
+}
+
+interface FnContext {
+  mod: binaryen.Module;
+  slots: Map<string, Ty>;
+  fns: Map<string, { name: string; result: Ty | 'none' }>;
+  entries: Set<number>;
+}
+
+function addFunction(ctx: FnContext, f: FunctionIR): void {
+  const { mod } = ctx;
+  const em = new Emitter(mod, 1, ctx.slots, ctx.fns);
+  const rLocal = 1 + f.temps.length;
+  const labelLocal = rLocal + 1;
+  const blocks = new Map<number, BlockIR>(f.blocks.map((b) => [b.start, b]));
+  const rl = new binaryen.Relooper(mod);
+  const ref = new Map<number, number>();
+  const i32c = (n: number) => mod.i32.const(n | 0);
+  const r = () => mod.local.get(rLocal, binaryen.i32);
+
+  /** control leaves this function for guest address `pc` (an i32 expression) */
+  const leave = (pc: Ref, known?: number): Ref =>
+    known !== undefined && ctx.entries.has(known)
+      ? mod.return_call(fnName(known), [i32c(known)], binaryen.i32)
+      : mod.return_call('dispatch', [pc], binaryen.i32);
+  const exitBlock = (code: Ref) => rl.addBlock(code);
+
+  type Pending = () => void;
+  const pending: Pending[] = [];
+  for (const b of f.blocks) {
+    const body = b.stmts.map((s) => em.stmt(s));
+    const t: Terminator = b.end;
+    const seal = (extra: Ref[]) => mod.block(null, [...body, ...extra], binaryen.none);
+    switch (t.k) {
+      case 'jump': {
+        if (blocks.has(t.to)) {
+          const me = rl.addBlock(seal([]));
+          ref.set(b.start, me);
+          pending.push(() => rl.addBranch(me, ref.get(t.to)!, 0, 0));
+        } else ref.set(b.start, rl.addBlock(seal([leave(i32c(t.to), t.to)])));
+        break;
+      }
+      case 'branch': {
+        const me = rl.addBlock(seal([]));
+        ref.set(b.start, me);
+        const target = (to: number) => (blocks.has(to) ? () => ref.get(to)! : () => exitBlock(leave(i32c(to), to)));
+        const yes = target(t.to);
+        const no = target(t.else);
+        pending.push(() => {
+          if (t.to === t.else) return rl.addBranch(me, yes(), 0, 0);
+          rl.addBranch(me, yes(), em.expr(t.cond), 0);
+          rl.addBranch(me, no(), 0, 0);
+        });
+        break;
+      }
+      case 'call':
+      case 'icall': {
+        const callee =
+          t.k === 'call' && ctx.entries.has(t.target)
+            ? mod.call(fnName(t.target), [i32c(t.target)], binaryen.i32)
+            : mod.call('dispatch', [t.k === 'call' ? i32c(t.target) : em.expr(t.pc)], binaryen.i32);
+        const set = mod.local.set(rLocal, callee);
+        if (blocks.has(t.ret)) {
+          const me = rl.addBlock(seal([set]));
+          ref.set(b.start, me);
+          pending.push(() => {
+            rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), 0);
+            rl.addBranch(me, exitBlock(mod.return(r())), 0, 0);
+          });
+        } else ref.set(b.start, rl.addBlock(seal([set, mod.return(r())])));
+        break;
+      }
+      case 'ret':
+        ref.set(b.start, rl.addBlock(seal([mod.return(em.expr(t.pc))])));
+        break;
+      case 'ijump': {
+        const inside = [...new Set(t.targets)].filter((a) => blocks.has(a)).sort((x, y) => x - y);
+        if (!inside.length) {
+          ref.set(b.start, rl.addBlock(seal([leave(em.expr(t.pc))])));
+          break;
+        }
+        const lo = inside[0];
+        const hi = inside[inside.length - 1];
+        if (hi - lo < MAX_SWITCH) {
+          const me = rl.addBlockWithSwitch(seal([]), mod.i32.sub(em.expr(t.pc), i32c(lo)));
+          ref.set(b.start, me);
+          pending.push(() => {
+            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [a - lo], 0);
+            rl.addBranchForSwitch(me, exitBlock(leave(em.expr(t.pc))), [], 0);
+          });
+        } else {
+          const me = rl.addBlock(seal([]));
+          ref.set(b.start, me);
+          pending.push(() => {
+            for (const a of inside) rl.addBranch(me, ref.get(a)!, mod.i32.eq(em.expr(t.pc), i32c(a)), 0);
+            rl.addBranch(me, exitBlock(leave(em.expr(t.pc))), 0, 0);
+          });
+        }
+        break;
+      }
+      case 'fault':
+        ref.set(b.start, rl.addBlock(seal([mod.call(ctx.fns.get('fault')!.name, [i32c(t.pc), i32c(t.signal)], binaryen.none), mod.unreachable()])));
+        break;
+    }
+  }
+  for (const p of pending) p();
+  const entry = ref.get(f.entry);
+  if (entry === undefined) throw new Error(`wasm back end: function ${f.name} has no block at its entry`);
+  // every path ends in a return or tail call; the relooper's structure does not show it
+  const body = mod.block(null, [rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
+  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32], body);
+}
+
+/**
+ * Helpers for what wasm lacks: the high half of a 64x64 multiply and 128-by-64 division
+ * (x86 mul/div, aarch64 umulh/smulh). Division takes the wasm fast path when the dividend
+ * fits 64 bits, and asks the vkernel (BigInt) otherwise.
+ */
+function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, { name: string; result: Ty | 'none' }>): void {
+  const I64 = binaryen.i64;
+  const g = (n: number) => mod.local.get(n, I64);
+  const c = (n: number | bigint) => {
+    return mod.i64.const(BigInt.asIntN(64, BigInt(n)));
+  };
+  const lo32 = (e: Ref) => mod.i64.and(e, c(0xffffffff));
+  const hi32 = (e: Ref) => mod.i64.shr_u(e, c(32));
+  // locals: 0 a, 1 b, 2 t, 3 u, 4 v
+  mod.addFunction(
+    'mulhu64',
+    binaryen.createType([I64, I64]),
+    I64,
+    [I64, I64, I64],
+    mod.block(null, [
+      mod.local.set(2, mod.i64.mul(lo32(g(0)), lo32(g(1)))),
+      mod.local.set(3, mod.i64.add(mod.i64.mul(hi32(g(0)), lo32(g(1))), hi32(g(2)))),
+      mod.local.set(4, mod.i64.add(mod.i64.mul(lo32(g(0)), hi32(g(1))), lo32(g(3)))),
+      mod.return(mod.i64.add(mod.i64.add(mod.i64.mul(hi32(g(0)), hi32(g(1))), hi32(g(3))), hi32(g(4)))),
+    ], I64),
+  );
+  mod.addFunction(
+    'mulhs64',
+    binaryen.createType([I64, I64]),
+    I64,
+    [],
+    mod.i64.sub(
+      mod.i64.sub(mod.call('mulhu64', [g(0), g(1)], I64), mod.i64.and(mod.i64.shr_s(g(0), c(63)), g(1))),
+      mod.i64.and(mod.i64.shr_s(g(1), c(63)), g(0)),
+    ),
+  );
+  fns.set('mulhu64', { name: 'mulhu64', result: 'i64' });
+  fns.set('mulhs64', { name: 'mulhs64', result: 'i64' });
+  // divu128(hi, lo, d, pc) / divs128: quotient; the remainder goes to s.rem128
+  const div = fns.get('div128');
+  const raise = fns.get('raise');
+  if (!div || !raise) return;
+  const params = binaryen.createType([I64, I64, I64, binaryen.i32]);
+  const pc = mod.local.get(3, binaryen.i32);
+  for (const signed of [false, true]) {
+    const fits = signed ? mod.i64.eq(g(0), mod.i64.shr_s(g(1), c(63))) : mod.i64.eqz(g(0));
+    const body: Ref[] = [];
+    if (signed) {
+      // INT64_MIN / -1 overflows
+      body.push(
+        mod.if(
+          mod.i32.and(mod.i64.eq(g(2), c(-1)), mod.i32.and(fits, mod.i64.eq(g(1), c(1n << 63n)))),
+          mod.call(raise.name, [mod.i32.const(8), pc], binaryen.none),
+        ),
+      );
+    }
+    body.push(
+      mod.if(
+        signed ? mod.i64.eq(g(0), mod.i64.shr_s(g(1), c(63))) : mod.i64.eqz(g(0)),
+        mod.block(null, [
+          mod.global.set('s.rem128', signed ? mod.i64.rem_s(g(1), g(2)) : mod.i64.rem_u(g(1), g(2))),
+          mod.return(signed ? mod.i64.div_s(g(1), g(2)) : mod.i64.div_u(g(1), g(2))),
+        ]),
+      ),
+      mod.return(mod.call(div.name, [g(0), g(1), g(2), mod.i32.const(signed ? 1 : 0), pc], I64)),
+    );
+    const name = signed ? 'divs128' : 'divu128';
+    mod.addFunction(name, params, I64, [], mod.block(null, body, I64));
+    fns.set(name, { name, result: 'i64' });
+  }
+}
