@@ -69,6 +69,8 @@ class Discovery {
   /** block start → a block that ends in a conditional branch to it (aarch64 bounds checks branch to the table) */
   private branchPred = new Map<number, Block>();
   private names = new Map<number, string>();
+  /** function symbol → its end (value + size), where the symbol table gives a size */
+  private extents = new Map<number, number>();
   private fnQueue: number[] = [];
   private instructions = 0;
 
@@ -85,6 +87,7 @@ class Discovery {
       if (!s.value || !(s.type === 'FUNC' || s.type === 'IFUNC')) continue;
       const bare = s.name.replace(/@.*$/, '');
       if (!this.names.has(s.value)) this.names.set(s.value, bare);
+      if (s.size) this.extents.set(s.value, Math.max(this.extents.get(s.value) ?? 0, s.value + s.size));
       if (NO_RETURN.test(bare)) this.noReturn.add(s.value);
       if (s.shndx !== 0) this.root(s.value, 'symbol');
     }
@@ -239,7 +242,7 @@ class Discovery {
         if (i.flow === 'cjump') succs.push(a);
       } else if (i.flow === 'ijump') {
         if (this.isImportJump(i, insns)) break; // a PLT stub: the loader fills its GOT slot with the import
-        const table = this.jumpTable(insns, start);
+        const table = this.jumpTable(insns, start, fn);
         if (table) {
           this.jumpTables.push(table);
           succs.push(...new Set(table.targets));
@@ -284,8 +287,8 @@ class Discovery {
 
   // ---- jump tables (gcc -O2 switch statements) ----
 
-  private jumpTable(insns: Insn[], blockStart: number): JumpTable | undefined {
-    return this.decoder.arch === 'x86_64' ? this.x86Table(insns, blockStart) : this.a64Table(insns, blockStart);
+  private jumpTable(insns: Insn[], blockStart: number, fn: FunctionInfo): JumpTable | undefined {
+    return this.decoder.arch === 'x86_64' ? this.x86Table(insns, blockStart, fn) : this.a64Table(insns, blockStart);
   }
 
   /**
@@ -378,7 +381,7 @@ class Discovery {
    * the index register, a register it was copied from, or the memory it was loaded from.
    * The pattern is matched over this block and its fall-through predecessors.
    */
-  private x86Table(insns: Insn[], blockStart: number): JumpTable | undefined {
+  private x86Table(insns: Insn[], blockStart: number, fn: FunctionInfo): JumpTable | undefined {
     const trace = [...this.predecessors(blockStart, 2), ...insns];
     const jmp = trace[trace.length - 1];
     const op = jmp.operands[0];
@@ -386,20 +389,26 @@ class Discovery {
     let index: string | undefined;
     let at = trace.length - 1; // where the index register is read
     let relative = false;
+    let base: string | undefined;
     if (op?.kind === 'mem' && !op.base && op.index && op.scale === 8) {
       table = Number(op.disp);
       index = x86Family(op.index);
     } else if (op?.kind === 'reg') {
+      // jmp x, where x = T + E (add or lea), E = movsxd [T + I*4], T = lea table(%rip)
       const x = x86Family(op.reg);
-      let base: string | undefined;
+      let sum: (string | undefined)[] | undefined;
       for (let k = trace.length - 2; k >= 0 && k >= trace.length - 16; k--) {
         const i = trace[k];
         const [d, s, t] = i.operands as (Operand | undefined)[];
         const dst = d?.kind === 'reg' ? x86Family(d.reg) : undefined;
-        if (!base && dst === x && i.mnemonic === 'add' && s?.kind === 'reg') base = x86Family(s.reg);
-        else if (!base && dst === x && i.mnemonic === 'lea' && s?.kind === 'mem' && s.base && s.index && s.scale === 1 && !t) {
-          base = x86Family(s.base) === x ? x86Family(s.index) : x86Family(s.base);
-        } else if (base && !index && dst === x && i.mnemonic === 'movsxd' && s?.kind === 'mem' && s.base && x86Family(s.base) === base && s.index && s.scale === 4) {
+        if (!sum && dst === x && i.mnemonic === 'add' && s?.kind === 'reg') sum = [x, x86Family(s.reg)];
+        else if (!sum && dst === x && i.mnemonic === 'lea' && s?.kind === 'mem' && s.base && s.index && s.scale === 1 && !s.disp && !t) {
+          sum = [x86Family(s.base), x86Family(s.index)];
+        } else if (sum && !index && dst && sum.includes(dst) && i.mnemonic === 'movsxd' && s?.kind === 'mem' && s.base && s.index && s.scale === 4 && !s.disp) {
+          const t = x86Family(s.base);
+          if (!t) return undefined;
+          if (!sum.includes(t) || t === dst) return undefined;
+          base = t;
           index = x86Family(s.index);
           at = k;
         } else if (base && index && dst === base && i.mnemonic === 'lea' && s?.kind === 'mem' && s.base === 'rip') {
@@ -408,9 +417,17 @@ class Discovery {
           break;
         }
       }
+      // the table's address hoisted out of a loop: the one `lea table(%rip), base` of the function
+      if (table === undefined && base && index) {
+        table = this.hoistedLea(fn, base);
+        relative = table !== undefined;
+      }
     }
     if (table === undefined || !index) return undefined;
-    const bound = x86Bound(trace.slice(0, at), index);
+    let bound = x86Bound(trace.slice(0, at), index);
+    // hand-written assembly (glibc's string functions) bounds the index arithmetically, not
+    // with a cmp: a relative table whose entries all land inside the function's symbol extent
+    if (bound === undefined && relative) bound = this.boundByExtent(table, fn.entry);
     if (bound === undefined || bound < 1 || bound > MAX_TABLE_ENTRIES) return undefined;
     const size = relative ? 4 : 8;
     const bytes = this.elf.readVirtual(table, bound * size);
@@ -423,6 +440,40 @@ class Discovery {
       targets.push(t);
     }
     return { site: jmp.address, table, entries: bound, targets };
+  }
+
+  /** entries of a relative (int32) table at `table` while their targets stay inside the function's symbol */
+  private boundByExtent(table: number, fnEntry: number): number | undefined {
+    const end = this.extents.get(fnEntry);
+    if (!end) return undefined;
+    let n = 0;
+    for (; n < 256; n++) {
+      const b = this.elf.readVirtual(table + n * 4, 4);
+      if (!b) break;
+      const t = table + new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
+      if (t < fnEntry || t >= end) break;
+    }
+    return n || undefined;
+  }
+
+  /**
+   * The address a register holds throughout a function: its only write among the blocks
+   * decoded so far is `lea disp(%rip), reg`.
+   */
+  private hoistedLea(fn: FunctionInfo, reg: string): number | undefined {
+    let found: number | undefined;
+    for (const start of fn.blocks) {
+      for (const i of this.blockInsns(this.blocks.get(start))) {
+        const d = i.operands[0];
+        if (d?.kind !== 'reg' || x86Family(d.reg) !== reg || !(d.access.includes('w'))) continue;
+        const s = i.operands[1];
+        if (i.mnemonic !== 'lea' || s?.kind !== 'mem' || s.base !== 'rip' || s.index) return undefined;
+        const a = i.address + i.length + Number(s.disp);
+        if (found !== undefined && found !== a) return undefined;
+        found = a;
+      }
+    }
+    return found;
   }
 
   /** Up to `depth` blocks that fall (or conditionally branch) straight into `start`, oldest first. */
