@@ -58,6 +58,13 @@ export interface BlockIR {
 export interface FunctionIR {
   entry: number;
   name: string;
+  /**
+   * Blocks where control may come back non-locally while this function waits in a call:
+   * the return sites of returns-twice calls (setjmp) and exception landing pads. A callee
+   * that returns any other address than its return address hands it up; the frame whose
+   * block it is, and whose stack pointer matches the one it had at the call, resumes there.
+   */
+  resumable: number[];
   /** blocks in address order; `blocks[0]` need not be the entry */
   blocks: BlockIR[];
   temps: Ty[];

@@ -65,7 +65,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   const code = discoverCode(elf, decoder, codePointersInData(elf));
   const layout = imageLayout(elf, base);
   opts.progress?.('lifting');
-  const lifted = liftAll(elf, decoder, code, base, opts);
+  const lifted = liftAll(elf, decoder, code, base, opts, returnsTwice(elf, decoder, code));
   opts.progress?.('building the module');
   const meta: ImageMeta = {
     format: 'recomp.image/v1',
@@ -87,6 +87,8 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     codeBase: layout.codeBase,
     codeEnd: layout.codeEnd,
     meta,
+    stackPointer: 'rsp',
+    callPushes: 8,
     optimize: opts.optimize,
   });
   return {
@@ -170,7 +172,7 @@ interface Lifted {
   faults: [number, string][];
 }
 
-function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions): Lifted {
+function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions, twice: Set<number>): Lifted {
   const ranges = elf.codeRanges();
   const decodeAt = (a: number): Insn | undefined => {
     for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a + base);
@@ -216,6 +218,11 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
     }
     if (!groups.length) continue;
     const temps: Ty[] = [];
+    const resumable: number[] = [];
+    for (const g of groups) {
+      const last = g[g.length - 1];
+      if (last.flow === 'call' && last.target !== undefined && twice.has(last.target - base)) resumable.push(last.address + last.length);
+    }
     const liveOut = flagLiveness(groups, tables);
     const irBlocks: BlockIR[] = groups
       .sort((a, b) => a[0].address - b[0].address)
@@ -229,9 +236,46 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
     for (const b of irBlocks) if (b.end.k === 'fault') faults.set(b.end.pc, b.end.reason);
     blocks += irBlocks.length;
     const name = code.functions.get(entry)!.name ?? `sub_${(entry + base).toString(16)}`;
-    functions.push({ entry: entry + base, name, blocks: irBlocks, temps });
+    functions.push({ entry: entry + base, name, blocks: irBlocks, temps, resumable });
   }
   return { functions, blocks, instructions, faults: [...faults].sort((a, b) => a[0] - b[0]) };
+}
+
+const RETURNS_TWICE = /^(_?setjmp|__sigsetjmp|sigsetjmp|__setjmp|savectx|vfork|__vfork|getcontext|__getcontext)$/;
+
+/**
+ * Functions that may return more than once (setjmp and kin): by name, and by what they do:
+ * within their first instructions (following direct jumps) they read their own return
+ * address, `mov reg, [rsp]`, before moving the stack pointer.
+ */
+function returnsTwice(elf: Elf, decoder: Decoder, code: CodeMap): Set<number> {
+  const ranges = elf.codeRanges();
+  const decodeAt = (a: number): Insn | undefined => {
+    for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a);
+    return undefined;
+  };
+  const out = new Set<number>();
+  for (const [entry, f] of code.functions) {
+    if (f.name && RETURNS_TWICE.test(f.name)) {
+      out.add(entry);
+      continue;
+    }
+    let a = entry;
+    for (let n = 0; n < 24; n++) {
+      const i = decodeAt(a);
+      if (!i) break;
+      const [d, s] = i.operands;
+      if (i.mnemonic === 'mov' && d?.kind === 'reg' && d.size === 8 && s?.kind === 'mem' && s.base === 'rsp' && !s.index && s.disp === 0n) {
+        out.add(entry);
+        break;
+      }
+      const writesSp = i.operands.some((o) => o.kind === 'reg' && o.reg === 'rsp' && o.access.includes('w'));
+      if (writesSp || /^(push|pop|call|ret|leave|enter)/.test(i.mnemonic) || i.flow === 'ret' || i.flow === 'ijump' || i.flow === 'trap') break;
+      if (i.flow === 'jump' && i.target !== undefined) a = i.target;
+      else a += i.length;
+    }
+  }
+  return out;
 }
 
 /**

@@ -33,6 +33,10 @@ export interface ModuleInput {
   codeEnd: number;
   /** written as the `recomp.image` custom section (JSON) */
   meta: unknown;
+  /** the state slot holding the guest stack pointer */
+  stackPointer: string;
+  /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
+  callPushes: number;
   /** binaryen optimisation level (0-3) */
   optimize: number;
 }
@@ -100,7 +104,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   );
 
   const entries = new Set(input.functions.map((f) => f.entry));
-  const ctx: FnContext = { mod, slots, fns, entries };
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, callPushes: input.callPushes };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -117,6 +121,21 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
       mod.global.set('s.dpc', pc()),
       mod.return_call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc()], PC_FN, binaryen.i32),
     ]),
+  );
+  // jumpOut(pc): an indirect jump leaving its function: a tail call when a function starts at
+  // pc, else pc goes back up to the callers (a longjmp or unwinder target; see FunctionIR.resumable)
+  const idx = () => mod.i32.sub(pc(), mod.i32.const(input.codeBase));
+  mod.addFunction(
+    'jumpOut',
+    PC_FN,
+    binaryen.i32,
+    [],
+    mod.block(null, [
+      mod.if(mod.i32.ge_u(idx(), mod.i32.const(size)), mod.return(pc())),
+      mod.if(mod.ref.is_null(mod.table.get('fns', idx(), binaryen.funcref)), mod.return(pc())),
+      mod.global.set('s.dpc', pc()),
+      mod.return_call_indirect('fns', idx(), [pc()], PC_FN, binaryen.i32),
+    ], binaryen.i32),
   );
   mod.addFunction('run', PC_FN, binaryen.none, [], mod.loop('top', mod.block(null, [mod.local.set(0, mod.call('dispatch', [pc()], binaryen.i32)), mod.br('top')])));
   mod.addFunctionExport('run', 'run');
@@ -146,6 +165,8 @@ interface FnContext {
   slots: Map<string, Ty>;
   fns: Map<string, { name: string; result: Ty | 'none' }>;
   entries: Set<number>;
+  sp: string;
+  callPushes: number;
 }
 
 function addFunction(ctx: FnContext, f: FunctionIR): void {
@@ -153,6 +174,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const em = new Emitter(mod, 1, ctx.slots, ctx.fns);
   const rLocal = 1 + f.temps.length;
   const labelLocal = rLocal + 1;
+  const spLocal = labelLocal + 1;
+  const resumable = f.resumable.length > 0;
   const blocks = new Map<number, BlockIR>(f.blocks.map((b) => [b.start, b]));
   const rl = new binaryen.Relooper(mod);
   const ref = new Map<number, number>();
@@ -163,8 +186,24 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const leave = (pc: Ref, known?: number): Ref =>
     known !== undefined && ctx.entries.has(known)
       ? mod.return_call(fnName(known), [i32c(known)], binaryen.i32)
-      : mod.return_call('dispatch', [pc], binaryen.i32);
+      : mod.return_call('jumpOut', [pc], binaryen.i32);
   const exitBlock = (code: Ref) => rl.addBlock(code);
+  const spType = wasmType(ctx.slots.get(ctx.sp)!);
+  // a callee handed back another address than its return address: resume here or pass it up
+  let resume: number | undefined;
+  const resumeBlock = (): number => {
+    if (resume !== undefined) return resume;
+    if (!resumable) return (resume = exitBlock(mod.return(r())));
+    resume = rl.addBlock(mod.nop());
+    // the stack pointer is back where it was before the call pushed its return address
+    const sameFrame = () =>
+      mod.i64.eq(mod.global.get(`s.${ctx.sp}`, spType), mod.i64.add(mod.local.get(spLocal, spType), mod.i64.const(BigInt(ctx.callPushes))));
+    for (const a of [...new Set(f.resumable)].sort((x, y) => x - y)) {
+      if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), 0);
+    }
+    rl.addBranch(resume, exitBlock(mod.return(r())), 0, 0);
+    return resume;
+  };
 
   type Pending = () => void;
   const pending: Pending[] = [];
@@ -201,14 +240,13 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
             ? mod.call(fnName(t.target), [i32c(t.target)], binaryen.i32)
             : mod.call('dispatch', [t.k === 'call' ? i32c(t.target) : em.expr(t.pc)], binaryen.i32);
         const set = mod.local.set(rLocal, callee);
-        if (blocks.has(t.ret)) {
-          const me = rl.addBlock(seal([set]));
-          ref.set(b.start, me);
-          pending.push(() => {
-            rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), 0);
-            rl.addBranch(me, exitBlock(mod.return(r())), 0, 0);
-          });
-        } else ref.set(b.start, rl.addBlock(seal([set, mod.return(r())])));
+        const save = resumable ? [mod.local.set(spLocal, mod.global.get(`s.${ctx.sp}`, spType))] : [];
+        const me = rl.addBlock(seal([...save, set]));
+        ref.set(b.start, me);
+        pending.push(() => {
+          if (blocks.has(t.ret)) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), 0);
+          rl.addBranch(me, resumeBlock(), 0, 0);
+        });
         break;
       }
       case 'ret':
@@ -249,7 +287,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   if (entry === undefined) throw new Error(`wasm back end: function ${f.name} has no block at its entry`);
   // every path ends in a return or tail call; the relooper's structure does not show it
   const body = mod.block(null, [rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
-  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32], body);
+  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType], body);
 }
 
 /**

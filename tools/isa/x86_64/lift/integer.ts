@@ -131,32 +131,32 @@ function shift(kind: 'shl' | 'shr' | 'sar' | 'rol' | 'ror') {
   };
 }
 
-/** shld/shrd dst, src, count */
+/** shld/shrd dst, src, count (immediate or cl); a zero count changes nothing */
 function doubleShift(kind: 'shld' | 'shrd') {
   return (x: X86Block, i: Insn) => {
     const [d, s, c] = i.operands;
     const size = d.size;
     const bits = size * 8;
     const cmask = size === 8 ? 63 : 31;
-    if (c.kind !== 'imm') throw new Unsupported(`${kind} by a register`);
-    const n = Number(c.value) & cmask;
-    if (n === 0) return;
+    if (c.kind === 'imm' && (Number(c.value) & cmask) === 0) return;
+    const n = c.kind === 'imm' ? i64(Number(c.value) & cmask) : x.b.tmp(and(x.read(c), i64(cmask)));
     const a = x.read(d);
     const b = x.read(s);
-    const r = x.b.tmp(
-      kind === 'shld'
-        ? trunc(or(shl(a, i64(n)), shrU(b, i64(bits - n))), size)
-        : trunc(or(shrU(a, i64(n)), shl(b, i64(bits - n))), size),
-    );
+    const back = sub(i64(bits), n);
+    const shifted =
+      kind === 'shld' ? trunc(or(shl(a, n), shrU(b, back)), size) : trunc(or(shrU(a, n), shl(b, back)), size);
+    const zero = c.kind === 'imm' ? undefined : x.b.tmp(eqz(n));
+    const r = x.b.tmp(zero ? { k: 'select', ty: 'i64', cond: zero, then: a, else: shifted } : shifted);
     x.write(d, r);
-    const cf = kind === 'shld' ? wrap(and(shrU(a, i64(bits - n)), i64(1))) : wrap(and(shrU(a, i64(n - 1)), i64(1)));
-    x.setFlagValues([
+    const cf = kind === 'shld' ? wrap(and(shrU(a, back), i64(1))) : wrap(and(shrU(a, sub(n, i64(1))), i64(1)));
+    const values: [number, Expr][] = [
       [FLAG_CF, cf],
       [FLAG_OF, op('i32', 'i32.xor', signBit(r, size), signBit(a, size))],
       [FLAG_ZF, eqz(r)],
       [FLAG_SF, signBit(r, size)],
       [FLAG_PF, parity(r)],
-    ]);
+    ];
+    x.setFlagValues(zero ? values.map(([f, v]): [number, Expr] => [f, { k: 'select', ty: 'i32', cond: zero, then: x.flag(f), else: v }]) : values);
   };
 }
 

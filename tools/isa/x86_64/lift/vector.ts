@@ -383,6 +383,33 @@ function cmpFp(shape: 'f64x2' | 'f32x4', scalar: boolean) {
   };
 }
 
+/** pmuludq: the low 32 bits of each 64-bit lane, multiplied unsigned into 64 bits */
+function pmuludq(x: X86Block, i: Insn): void {
+  const [d, s] = i.operands;
+  const evens = [0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11];
+  const a = readV(x, d);
+  const b = readV(x, s);
+  writeV(x, d, v('i64x2.extmul_low_i32x4_u', lane('v128', 'i8x16.shuffle', evens, a, a), lane('v128', 'i8x16.shuffle', evens, b, b)));
+}
+
+/** pmulhw/pmulhuw: the high 16 bits of each 16x16 product */
+function mulHigh(x: X86Block, i: Insn, signed: boolean): void {
+  const [d, s] = i.operands;
+  const a = x.b.tmp(readV(x, d));
+  const b = x.b.tmp(readV(x, s));
+  const ext = signed ? 's' : 'u';
+  const lo = v(`i32x4.extmul_low_i16x8_${ext}`, a, b);
+  const hi = v(`i32x4.extmul_high_i16x8_${ext}`, a, b);
+  // the high halves of eight 32-bit products: odd 16-bit lanes
+  writeV(x, d, lane('v128', 'i8x16.shuffle', [2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31], lo, hi));
+}
+
+/** pmaddwd: pairs of signed 16-bit products summed into 32-bit lanes */
+function pmaddwd(x: X86Block, i: Insn): void {
+  const [d, s] = i.operands;
+  writeV(x, d, v('i32x4.dot_i16x8_s', readV(x, d), readV(x, s)));
+}
+
 /** pextrw r, xmm, imm / pinsrw xmm, r/m, imm */
 function pextrw(x: X86Block, i: Insn): void {
   const [d, s, imm] = i.operands;
@@ -493,6 +520,10 @@ export const VECTOR: Record<string, Semantics> = {
   psrad: vshift('i32x4', 'shr_s', 32),
   pextrw,
   pinsrw,
+  pmuludq,
+  pmaddwd,
+  pmulhw: (x: X86Block, i: Insn) => mulHigh(x, i, true),
+  pmulhuw: (x: X86Block, i: Insn) => mulHigh(x, i, false),
   addsd: scalarFp(8, 'add'),
   subsd: scalarFp(8, 'sub'),
   mulsd: scalarFp(8, 'mul'),
