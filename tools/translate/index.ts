@@ -51,6 +51,7 @@ export const X86_IMPORTS: ImportDecl[] = [
   { name: 'fault', params: ['i32', 'i32'], result: 'none' },
   { name: 'string', params: ['i32', 'i32', 'i32'], result: 'none' },
   { name: 'div128', params: ['i64', 'i64', 'i64', 'i32', 'i32'], result: 'i64' },
+  { name: 'x87', params: ['i32', 'i32', 'i32'], result: 'i64' },
 ];
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {

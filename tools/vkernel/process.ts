@@ -6,6 +6,7 @@ import { GuestMemory, STACK_TOP } from './memory.js';
 import { SYSCALL_HANDLERS, type SyscallArgs } from './syscalls.js';
 import { SYSCALLS_X86_64 } from '../analyze/syscall-tables.js';
 import { cpuidAnswer } from './cpu.js';
+import { X87 } from './x87.js';
 
 export interface ImageMeta {
   format: string;
@@ -61,6 +62,7 @@ export class Process {
   private exports!: Exports;
   private faults: Map<number, string>;
   umask = 0o022;
+  private fpu = new X87();
 
   constructor(
     readonly meta: ImageMeta,
@@ -77,7 +79,7 @@ export class Process {
     return g;
   }
   reg(name: string): bigint {
-    return this.slot(name).value as bigint;
+    return BigInt.asUintN(64, this.slot(name).value as bigint);
   }
   setReg(name: string, v: bigint): void {
     this.slot(name).value = BigInt.asUintN(64, v);
@@ -162,17 +164,22 @@ export class Process {
         throw new GuestKilled(signal, `at 0x${(pc >>> 0).toString(16)}: ${why}`);
       },
       string: (kind: number, size: number, rep: number): void => this.stringOp(kind, size, rep),
+      x87: (op: number, arg: number, addr: number): bigint => BigInt(this.fpu.exec(this.mem, op, arg, addr >>> 0)),
       div128: (hi: bigint, lo: bigint, d: bigint, signed: number, pc: number): bigint => {
-        const n = (hi << 64n) | lo;
+        // wasm i64 arrives as a signed BigInt
+        const n = (BigInt.asUintN(64, hi) << 64n) | BigInt.asUintN(64, lo);
+        d = BigInt.asUintN(64, d);
         let q: bigint;
         let r: bigint;
         if (signed) {
           const sn = BigInt.asIntN(128, n);
+          if (d === 0n) throw new GuestKilled(8, `divide error at 0x${(pc >>> 0).toString(16)}`);
           const sd = BigInt.asIntN(64, d);
           q = sn / sd;
           r = sn % sd;
           if (q !== BigInt.asIntN(64, q)) throw new GuestKilled(8, `divide error at 0x${(pc >>> 0).toString(16)}`);
         } else {
+          if (d === 0n) throw new GuestKilled(8, `divide error at 0x${(pc >>> 0).toString(16)}`);
           q = n / d;
           r = n % d;
           if (q >> 64n) throw new GuestKilled(8, `divide error at 0x${(pc >>> 0).toString(16)}`);

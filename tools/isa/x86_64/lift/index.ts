@@ -5,11 +5,12 @@ import { Unsupported, X86Block } from './context.js';
 import { DATA } from './data.js';
 import { INTEGER } from './integer.js';
 import { VECTOR } from './vector.js';
+import { X87 } from './x87.js';
 import type { Semantics } from './table.js';
 
 export { X86_SLOTS } from './context.js';
 
-const TABLE = new Map<string, Semantics>(Object.entries({ ...DATA, ...INTEGER, ...VECTOR }));
+const TABLE = new Map<string, Semantics>(Object.entries({ ...DATA, ...INTEGER, ...VECTOR, ...X87 }));
 
 /** `lock` changes nothing for a single-threaded guest */
 function semanticsOf(mnemonic: string): Semantics | undefined {

@@ -2,7 +2,7 @@
 import { i32, i64, op, type Expr } from '../../../ir/index.js';
 import type { Insn } from '../../types.js';
 import { FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FLAG_AF } from '../../types.js';
-import { add, and, eq, eqz, ne, or, parity, sext, shl, shrS, shrU, signBit, sub, trunc, Unsupported, wrap, xor, zext32, type X86Block } from './context.js';
+import { add, and, eq, eqz, ne, or, parity, sext, shl, shrS, shrU, signBit, sub, trunc, wrap, xor, zext32, type X86Block } from './context.js';
 import type { Semantics } from './table.js';
 
 function binary(kind: 'add' | 'sub' | 'and' | 'or' | 'xor', write: boolean) {
