@@ -33,6 +33,8 @@ export type Stmt =
   /** wasm memory.copy (memmove semantics) and memory.fill over guest addresses (i32) */
   | { k: 'copy'; dst: Expr; src: Expr; n: Expr }
   | { k: 'fill'; dst: Expr; byte: Expr; n: Expr }
+  /** return from the current function, continuing at guest address `pc` (an i32) */
+  | { k: 'leave'; pc: Expr }
   /** run `then` when `cond` holds (a rare path inside a block, e.g. a zero-count shift) */
   | { k: 'if'; cond: Expr; then: Stmt[]; else?: Stmt[] };
 
@@ -125,6 +127,9 @@ export class BlockBuilder {
   reassign(t: Expr, e: Expr): void {
     if (t.k !== 'temp') throw new Error('reassign needs a temp');
     this.stmts.push({ k: 'set', id: t.id, e });
+  }
+  leave(pc: Expr): void {
+    this.stmts.push({ k: 'leave', pc });
   }
   do(fn: string, ...args: Expr[]): void {
     this.stmts.push({ k: 'do', fn, args });

@@ -32,6 +32,8 @@ export interface ImageMeta {
   phnum: number;
   /** first address after the loaded image: the program break starts here */
   brk: number;
+  /** the guest address of entry 0 of the exported table `fns` */
+  codeBase: number;
   /** addresses where the guest faults because the translator could not handle the code there */
   faults: [number, string][];
 }
@@ -77,6 +79,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     phent: elf.header.phentsize,
     phnum: elf.header.phnum,
     brk: layout.end,
+    codeBase: layout.codeBase,
     faults: lifted.faults,
   };
   const wasm = buildModule({

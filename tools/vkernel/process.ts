@@ -7,6 +7,7 @@ import { SYSCALL_HANDLERS, type SyscallArgs } from './syscalls.js';
 import { SYSCALLS_X86_64 } from '../analyze/syscall-tables.js';
 import { cpuidAnswer } from './cpu.js';
 import { X87 } from './x87.js';
+import { Signals } from './signals.js';
 
 export interface ImageMeta {
   format: string;
@@ -17,6 +18,7 @@ export interface ImageMeta {
   phent: number;
   phnum: number;
   brk: number;
+  codeBase: number;
   faults: [number, string][];
 }
 
@@ -41,23 +43,18 @@ export interface RunResult {
 type Exports = {
   memory: WebAssembly.Memory;
   run: (pc: number) => void;
+  dispatch: (pc: number) => number;
+  fns: WebAssembly.Table;
+  vsave: (addr: number) => void;
+  vload: (addr: number) => void;
 } & Record<string, WebAssembly.Global | unknown>;
-
-/** Signal dispositions (handlers run once signal delivery lands; defaults apply now). */
-export interface SigAction {
-  handler: bigint;
-  flags: bigint;
-  restorer: bigint;
-  mask: bigint;
-}
 
 export class Process {
   mem!: GuestMemory;
   readonly fds = new FdTable();
   readonly sandbox: Sandbox;
   readonly pid = 1000;
-  readonly actions = new Map<number, SigAction>();
-  sigmask = 0n;
+  readonly signals = new Signals(this);
   tidAddress = 0n;
   private exports!: Exports;
   private faults: Map<number, string>;
@@ -83,6 +80,25 @@ export class Process {
   }
   setReg(name: string, v: bigint): void {
     this.slot(name).value = BigInt.asUintN(64, v);
+  }
+
+  /** runs guest code from `pc` until it returns an address to go on at (signal handlers) */
+  dispatch(pc: number): number {
+    return this.exports.dispatch(pc) >>> 0;
+  }
+  isFunctionStart(pc: number): boolean {
+    const i = pc - this.meta.codeBase;
+    return i >= 0 && i < this.exports.fns.length && this.exports.fns.get(i) !== null;
+  }
+  redirect(pc: number): void {
+    this.slot('redirect').value = pc | 0;
+  }
+  /** the vector registers (xmm0-15) to and from guest memory, 16 bytes each */
+  saveVectors(addr: number): void {
+    this.exports.vsave(addr);
+  }
+  loadVectors(addr: number): void {
+    this.exports.vload(addr);
   }
 
   async run(module: WebAssembly.Module): Promise<RunResult> {
@@ -145,8 +161,8 @@ export class Process {
             throw e;
           }
         }
-        if (this.opts.trace) this.traceLine(name, args, !h ? '-1 ENOSYS (not supported by recomp yet)' : String(r));
-        return BigInt(r);
+            if (this.opts.trace) this.traceLine(name, args, !h ? '-1 ENOSYS (not supported by recomp yet)' : String(r));
+        return this.signals.deliver(BigInt(r), pc >>> 0);
       },
       cpuid: (leaf: number, sub: number): bigint => {
         const [a, b, c, d] = cpuidAnswer(leaf >>> 0, sub >>> 0);

@@ -10,6 +10,7 @@ import { randomFillSync } from 'node:crypto';
 import { E, errnoOf, GuestKilled } from './errors.js';
 import { dirStream, O, Pipe, openHost, type OpenFile } from './files.js';
 import type { Process } from './process.js';
+import { SIGNAL_SYSCALLS } from './signals.js';
 
 export type SyscallArgs = bigint[];
 type Handler = (p: Process, a: SyscallArgs, pc: number) => number | bigint;
@@ -363,37 +364,6 @@ function mmap(p: Process, a: SyscallArgs): number {
     }
   }
   return at;
-}
-
-function sigaction(p: Process, a: SyscallArgs): number {
-  const sig = i32(a[0]);
-  if (sig < 1 || sig > 64 || sig === 9 || sig === 19) return -E.INVAL;
-  const old = ptr(a[2]);
-  if (old) {
-    const cur = p.actions.get(sig) ?? { handler: 0n, flags: 0n, restorer: 0n, mask: 0n };
-    if (!p.mem.range(old, 32)) return -E.FAULT;
-    p.mem.setU64(old, cur.handler);
-    p.mem.setU64(old + 8, cur.flags);
-    p.mem.setU64(old + 16, cur.restorer);
-    p.mem.setU64(old + 24, cur.mask);
-  }
-  const nu = ptr(a[1]);
-  if (nu) {
-    if (!p.mem.range(nu, 32)) return -E.FAULT;
-    p.actions.set(sig, { handler: p.mem.u64(nu), flags: p.mem.u64(nu + 8), restorer: p.mem.u64(nu + 16), mask: p.mem.u64(nu + 24) });
-  }
-  return 0;
-}
-
-/** a signal sent to the process itself: default actions (handlers run once delivery lands) */
-function sendSelf(p: Process, sig: number): number {
-  if (sig === 0) return 0;
-  if (sig < 1 || sig > 64) return -E.INVAL;
-  const act = p.actions.get(sig);
-  const ignoredByDefault = [17, 18, 23, 28].includes(sig);
-  if (act?.handler === 1n || (!act?.handler && ignoredByDefault)) return 0;
-  if (act && act.handler > 1n) throw new GuestKilled(sig, 'the guest installed a handler, but delivering signals to handlers is not supported yet');
-  throw new GuestKilled(sig, '');
 }
 
 export const SYSCALL_HANDLERS: Record<string, Handler> = {
@@ -816,43 +786,7 @@ export const SYSCALL_HANDLERS: Record<string, Handler> = {
     if (ns > 0n) sleepNs(ns);
     return 0;
   },
-  // ---- signals (dispositions; delivery to handlers is a later step) ----
-  rt_sigaction: (p, a) => sigaction(p, a),
-  rt_sigprocmask: (p, a) => {
-    const how = i32(a[0]);
-    const old = ptr(a[2]);
-    if (old) {
-      if (!p.mem.range(old, 8)) return -E.FAULT;
-      p.mem.setU64(old, p.sigmask);
-    }
-    const set = ptr(a[1]);
-    if (set) {
-      if (!p.mem.range(set, 8)) return -E.FAULT;
-      const v = p.mem.u64(set) & ~((1n << 8n) | (1n << 18n)); // SIGKILL, SIGSTOP cannot be blocked
-      if (how === 0) p.sigmask |= v;
-      else if (how === 1) p.sigmask &= ~v;
-      else if (how === 2) p.sigmask = v;
-      else return -E.INVAL;
-    }
-    return 0;
-  },
-  rt_sigpending: (p, a) => {
-    if (!p.mem.range(ptr(a[0]), 8)) return -E.FAULT;
-    p.mem.setU64(ptr(a[0]), 0n);
-    return 0;
-  },
-  sigaltstack: (p, a) => {
-    if (ptr(a[1])) {
-      const b = p.mem.range(ptr(a[1]), 24);
-      if (!b) return -E.FAULT;
-      b.fill(0);
-      p.mem.setU32(ptr(a[1]) + 8, 2); // SS_DISABLE
-    }
-    return 0;
-  },
-  kill: (p, a) => (i32(a[0]) === p.pid || i32(a[0]) === 0 || i32(a[0]) === -1 ? sendSelf(p, i32(a[1])) : -E.SRCH),
-  tgkill: (p, a) => (i32(a[1]) === p.pid ? sendSelf(p, i32(a[2])) : -E.SRCH),
-  tkill: (p, a) => (i32(a[0]) === p.pid ? sendSelf(p, i32(a[1])) : -E.SRCH),
+  ...SIGNAL_SYSCALLS,
   // ---- what a single process without fork cannot do ----
   futex: (p, a) => {
     const op = i32(a[1]) & 0x7f;

@@ -125,6 +125,8 @@ export class Emitter {
         return m.memory.copy(this.expr(s.dst), this.expr(s.src), this.expr(s.n));
       case 'fill':
         return m.memory.fill(this.expr(s.dst), this.expr(s.byte), this.expr(s.n));
+      case 'leave':
+        return m.return(this.expr(s.pc));
       case 'if':
         return m.if(this.expr(s.cond), this.block(s.then), s.else ? this.block(s.else) : undefined);
     }

@@ -49,6 +49,8 @@ const HELPER_GLOBALS: SlotDecl[] = [
   { name: 'cpuid3', ty: 'i64' },
   /** the last address given to dispatch: names the target when a dispatch traps */
   { name: 'dpc', ty: 'i32' },
+  /** set by the vkernel when a signal handler left by a non-local jump: where to go on */
+  { name: 'redirect', ty: 'i32' },
 ];
 
 const FEATURES =
@@ -139,6 +141,15 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   );
   mod.addFunction('run', PC_FN, binaryen.none, [], mod.loop('top', mod.block(null, [mod.local.set(0, mod.call('dispatch', [pc()], binaryen.i32)), mod.br('top')])));
   mod.addFunctionExport('run', 'run');
+  mod.addFunctionExport('dispatch', 'dispatch');
+  mod.addTableExport('fns', 'fns');
+  // vsave(addr)/vload(addr): the vector slots to and from memory (JS cannot read v128 globals)
+  const vslots = input.slots.filter((s) => s.ty === 'v128');
+  const at = (k: number) => mod.i32.add(mod.local.get(0, binaryen.i32), mod.i32.const(k * 16));
+  mod.addFunction('vsave', PC_FN, binaryen.none, [], mod.block(null, vslots.map((s, k) => mod.v128.store(0, 1, at(k), mod.global.get(`s.${s.name}`, binaryen.v128)))));
+  mod.addFunction('vload', PC_FN, binaryen.none, [], mod.block(null, vslots.map((s, k) => mod.global.set(`s.${s.name}`, mod.v128.load(0, 1, at(k))))));
+  mod.addFunctionExport('vsave', 'vsave');
+  mod.addFunctionExport('vload', 'vload');
   mod.addCustomSection('recomp.image', new TextEncoder().encode(JSON.stringify(input.meta)));
 
   if (!mod.validate()) throw new Error('wasm back end: the generated module does not validate (a translator bug)');

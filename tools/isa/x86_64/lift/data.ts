@@ -111,6 +111,12 @@ function syscall(x: X86Block): void {
   // the kernel clobbers rcx (return address) and r11 (rflags)
   x.b.setSlot('rcx', i64(x.next));
   x.b.setSlot('r11', i64(0x246));
+  // a signal handler run during the call left by siglongjmp: go where it jumped
+  const redirect = x.b.slot('redirect', 'i32');
+  x.b.when(op('i32', 'i32.ne', redirect, i32(0)), () => {
+    x.b.setSlot('redirect', i32(0));
+    x.b.leave(redirect);
+  });
 }
 
 /**

@@ -1,0 +1,347 @@
+// Signals for a single-threaded guest: dispositions, the blocked mask, pending signals,
+// ITIMER_REAL (alarm, setitimer), and delivery to guest handlers.
+//
+// Delivery happens when a system call returns (the next block boundary after the signal
+// was raised: kill/tgkill to itself, an unblocking sigprocmask, pause, a timer that fired
+// while the guest was in the kernel). The vkernel builds the x86_64 rt_sigframe on the
+// guest stack (siginfo, ucontext with the saved registers and FP state, the restorer as
+// return address), runs the handler by dispatching into the module from inside the
+// system call, and resumes when the restorer calls rt_sigreturn. A handler that leaves by
+// siglongjmp hands its target back to the interrupted code (see FunctionIR.resumable).
+import { E, GuestKilled } from './errors.js';
+import type { Process } from './process.js';
+import type { SyscallArgs } from './syscalls.js';
+
+export interface SigAction {
+  handler: bigint;
+  flags: bigint;
+  restorer: bigint;
+  mask: bigint;
+}
+
+const SIG_DFL = 0n;
+const SIG_IGN = 1n;
+const SA_SIGINFO = 0x4n;
+const SA_RESTORER = 0x04000000n;
+const SA_NODEFER = 0x40000000n;
+const SA_RESETHAND = 0x80000000n;
+const SI_USER = 0;
+const SI_KERNEL = 0x80;
+const SI_TKILL = -6;
+const UNBLOCKABLE = (1n << 8n) | (1n << 18n); // SIGKILL, SIGSTOP (bit = signal - 1)
+
+/** signals whose default action is to be ignored: SIGCHLD SIGCONT SIGURG SIGWINCH */
+const IGNORED_BY_DEFAULT = new Set([17, 18, 23, 28]);
+
+/** thrown by rt_sigreturn to end a handler's nested run */
+class SigReturn {}
+
+const bit = (sig: number) => 1n << BigInt(sig - 1);
+
+// x86_64 frame layout (arch/x86/include/uapi/asm/sigcontext.h, asm/sigframe.h)
+const UC = 8; //            rt_sigframe.uc (after pretcode)
+const MCONTEXT = UC + 40; // uc_flags, uc_link, uc_stack
+const SIGMASK = MCONTEXT + 256;
+const INFO = UC + 304;
+const FPSTATE = INFO + 128 + 64; // rounded to 64 below
+const FRAME = FPSTATE + 512;
+/** sigcontext register order */
+const SC_REGS = ['r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rdi', 'rsi', 'rbp', 'rbx', 'rdx', 'rax', 'rcx', 'rsp'];
+
+export class Signals {
+  readonly actions = new Map<number, SigAction>();
+  mask = 0n;
+  pending = 0n;
+  private codes = new Map<number, number>();
+  /** ITIMER_REAL: when it fires (ms since epoch, 0 = disarmed) and its reload interval */
+  private alarmAt = 0;
+  private alarmEvery = 0;
+
+  constructor(private p: Process) {}
+
+  action(sig: number): SigAction {
+    return this.actions.get(sig) ?? { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
+  }
+
+  /** raises `sig` for this process: default actions at once, handlers at the next delivery point */
+  send(sig: number, code: number): void {
+    const act = this.action(sig);
+    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && IGNORED_BY_DEFAULT.has(sig))) return;
+    if (act.handler === SIG_DFL && !(this.mask & bit(sig))) this.defaultAction(sig);
+    this.pending |= bit(sig);
+    this.codes.set(sig, code);
+  }
+
+  private defaultAction(sig: number): never {
+    throw new GuestKilled(sig, '');
+  }
+
+  // ---- timers ----
+
+  setAlarm(ms: number, everyMs = 0): number {
+    const left = this.alarmAt ? Math.max(0, this.alarmAt - Date.now()) : 0;
+    this.alarmAt = ms > 0 ? Date.now() + ms : 0;
+    this.alarmEvery = everyMs;
+    return left;
+  }
+  alarmLeft(): [number, number] {
+    return [this.alarmAt ? Math.max(0, this.alarmAt - Date.now()) : 0, this.alarmEvery];
+  }
+  /** fires the timer if its time has come */
+  checkTimers(): void {
+    if (this.alarmAt && Date.now() >= this.alarmAt) {
+      this.alarmAt = this.alarmEvery ? Date.now() + this.alarmEvery : 0;
+      this.send(14, SI_KERNEL);
+    }
+  }
+  /** sleeps until a signal could arrive (pause, sigsuspend); false when none ever will */
+  waitForSignal(): boolean {
+    if (this.deliverable()) return true;
+    if (!this.alarmAt) return false;
+    const ms = this.alarmAt - Date.now();
+    if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    this.checkTimers();
+    return true;
+  }
+  /** sleeps up to `ms`, cut short by the timer; true when interrupted by a signal */
+  sleep(ms: number): boolean {
+    const until = Date.now() + ms;
+    const wake = this.alarmAt && this.alarmAt < until ? this.alarmAt : until;
+    const d = wake - Date.now();
+    if (d > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, d);
+    this.checkTimers();
+    return this.deliverable() !== 0;
+  }
+
+  private deliverable(): number {
+    const ready = this.pending & ~this.mask;
+    if (!ready) return 0;
+    for (let s = 1; s <= 64; s++) if (ready & bit(s)) return s;
+    return 0;
+  }
+
+  // ---- delivery ----
+
+  /**
+   * Delivers pending, unblocked signals as a system call returns `result`, the guest going
+   * on at `nextPc`. Returns the value for rax (the handler may have changed the saved one).
+   */
+  deliver(result: bigint, nextPc: number): bigint {
+    this.checkTimers();
+    let rax = result;
+    for (let sig = this.deliverable(); sig; sig = this.deliverable()) {
+      this.pending &= ~bit(sig);
+      const act = this.action(sig);
+      if (act.handler === SIG_IGN) continue;
+      if (act.handler === SIG_DFL) {
+        if (IGNORED_BY_DEFAULT.has(sig)) continue;
+        this.defaultAction(sig);
+      }
+      const r = this.runHandler(sig, act, rax, nextPc);
+      if (r === undefined) return rax; // left by a non-local jump: the redirect is set
+      rax = r;
+    }
+    return rax;
+  }
+
+  /** returns the restored rax, or undefined when the handler jumped away (siglongjmp) */
+  private runHandler(sig: number, act: SigAction, rax: bigint, nextPc: number): bigint | undefined {
+    const p = this.p;
+    const m = p.mem;
+    if (!(act.flags & SA_RESTORER) || !act.restorer) throw new GuestKilled(sig, 'a handler without SA_RESTORER cannot return (the C library always sets one)');
+    const sp = BigInt.asUintN(64, p.reg('rsp'));
+    // below the red zone, 64-byte aligned for the FP state, then like a call: (rsp + 8) % 16 == 0
+    let frame = Number(sp) - 128 - FRAME;
+    frame &= ~63;
+    frame -= 8;
+    if (!m.range(frame, FRAME + 8)) throw new GuestKilled(11, `no room on the guest stack for a signal frame (rsp 0x${sp.toString(16)})`);
+    m.bytes.fill(0, frame, frame + FRAME);
+    m.setU64(frame, act.restorer);
+    // ucontext: the interrupted state
+    for (const [k, name] of SC_REGS.entries()) m.setU64(frame + MCONTEXT + k * 8, name === 'rax' ? rax : p.reg(name));
+    m.setU64(frame + MCONTEXT + 128, BigInt(nextPc >>> 0)); // rip
+    m.setU64(frame + MCONTEXT + 136, (p.reg('flags') & 0xcd5n) | 0x202n | (p.reg('flags') & 0x400n)); // eflags
+    m.setU64(frame + MCONTEXT + 176, this.mask); // oldmask
+    const fp = (frame + FPSTATE) & ~63;
+    m.setU64(frame + MCONTEXT + 184, BigInt(fp)); // fpstate
+    m.view.setUint16(fp, 0x37f, true);
+    m.setU32(fp + 24, 0x1f80); // mxcsr
+    p.saveVectors(fp + 160);
+    m.setU64(frame + SIGMASK, this.mask);
+    // siginfo
+    m.setU32(frame + INFO, sig);
+    m.view.setInt32(frame + INFO + 8, this.codes.get(sig) ?? SI_USER, true);
+    m.setU32(frame + INFO + 16, p.pid);
+    m.setU32(frame + INFO + 20, 1000);
+    // handler arguments, mask
+    p.setReg('rsp', BigInt(frame));
+    p.setReg('rdi', BigInt(sig));
+    p.setReg('rsi', BigInt(frame + INFO));
+    p.setReg('rdx', BigInt(frame + UC));
+    p.setReg('rax', 0n);
+    const saved = this.mask;
+    this.mask |= act.mask & ~UNBLOCKABLE;
+    if (!(act.flags & SA_NODEFER)) this.mask |= bit(sig);
+    if (act.flags & SA_RESETHAND) this.actions.delete(sig);
+    void saved;
+    try {
+      let pc = Number(act.handler);
+      for (;;) {
+        pc = p.dispatch(pc);
+        // a handler's return lands in the restorer; anything that is not a function start
+        // is a non-local jump out of the handler: it goes back to the interrupted code
+        if (pc !== Number(act.restorer) && !p.isFunctionStart(pc)) {
+          p.redirect(pc);
+          return undefined;
+        }
+      }
+    } catch (e) {
+      if (!(e instanceof SigReturn)) throw e;
+    }
+    return this.restore(frame);
+  }
+
+  /** rt_sigreturn: registers, FP state and mask from the frame whose ucontext is at rsp */
+  private restore(frame: number): bigint {
+    const p = this.p;
+    const m = p.mem;
+    for (const [k, name] of SC_REGS.entries()) p.setReg(name, m.u64(frame + MCONTEXT + k * 8));
+    const fl = m.u64(frame + MCONTEXT + 136);
+    p.setReg('flags', fl & 0xcd5n);
+    const rip = Number(m.u64(frame + MCONTEXT + 128));
+    const fp = Number(m.u64(frame + MCONTEXT + 184));
+    if (fp && m.range(fp, 512)) p.loadVectors(fp + 160);
+    this.mask = m.u64(frame + SIGMASK) & ~UNBLOCKABLE;
+    this.restoredRip = rip;
+    return p.reg('rax');
+  }
+  /** where rt_sigreturn said to go on (normally the interrupted instruction) */
+  restoredRip = 0;
+
+  /** the frame of the handler that is returning: its ucontext is at rsp (pretcode was popped) */
+  sigreturn(): never {
+    throw new SigReturn();
+  }
+}
+
+const i32 = (v: bigint) => Number(BigInt.asIntN(32, v));
+const ptr = (v: bigint) => Number(BigInt.asUintN(32, v));
+
+type Handler = (p: Process, a: SyscallArgs, pc: number) => number | bigint;
+
+export const SIGNAL_SYSCALLS: Record<string, Handler> = {
+  rt_sigaction: (p, a) => {
+    const s = p.signals;
+    const sig = i32(a[0]);
+    if (sig < 1 || sig > 64) return -E.INVAL;
+    const nu = ptr(a[1]);
+    if (nu && (sig === 9 || sig === 19)) return -E.INVAL;
+    const old = ptr(a[2]);
+    if (old) {
+      if (!p.mem.range(old, 32)) return -E.FAULT;
+      const cur = s.action(sig);
+      p.mem.setU64(old, cur.handler);
+      p.mem.setU64(old + 8, cur.flags);
+      p.mem.setU64(old + 16, cur.restorer);
+      p.mem.setU64(old + 24, cur.mask);
+    }
+    if (nu) {
+      if (!p.mem.range(nu, 32)) return -E.FAULT;
+      s.actions.set(sig, { handler: p.mem.u64(nu), flags: p.mem.u64(nu + 8), restorer: p.mem.u64(nu + 16), mask: p.mem.u64(nu + 24) });
+      // setting SIG_IGN discards a pending instance
+      if (p.mem.u64(nu) === SIG_IGN) s.pending &= ~bit(sig);
+    }
+    return 0;
+  },
+  rt_sigprocmask: (p, a) => {
+    const s = p.signals;
+    const how = i32(a[0]);
+    const old = ptr(a[2]);
+    if (old) {
+      if (!p.mem.range(old, 8)) return -E.FAULT;
+      p.mem.setU64(old, s.mask);
+    }
+    const set = ptr(a[1]);
+    if (set) {
+      if (!p.mem.range(set, 8)) return -E.FAULT;
+      const v = p.mem.u64(set) & ~UNBLOCKABLE;
+      if (how === 0) s.mask |= v;
+      else if (how === 1) s.mask &= ~v;
+      else if (how === 2) s.mask = v;
+      else return -E.INVAL;
+    }
+    // a signal unblocked now whose default action kills acts at once
+    for (let sig = 1; sig <= 64; sig++) {
+      if (s.pending & bit(sig) & ~s.mask && s.action(sig).handler === SIG_DFL && !IGNORED_BY_DEFAULT.has(sig)) throw new GuestKilled(sig, '');
+    }
+    return 0;
+  },
+  rt_sigpending: (p, a) => {
+    if (!p.mem.range(ptr(a[0]), 8)) return -E.FAULT;
+    p.mem.setU64(ptr(a[0]), p.signals.pending);
+    return 0;
+  },
+  rt_sigreturn: (p) => p.signals.sigreturn(),
+  kill: (p, a) => {
+    const pid = i32(a[0]);
+    if (pid !== p.pid && pid !== 0 && pid !== -1) return -E.SRCH;
+    return sendChecked(p, i32(a[1]), SI_USER);
+  },
+  tgkill: (p, a) => (i32(a[1]) === p.pid ? sendChecked(p, i32(a[2]), SI_TKILL) : -E.SRCH),
+  tkill: (p, a) => (i32(a[0]) === p.pid ? sendChecked(p, i32(a[1]), SI_TKILL) : -E.SRCH),
+  alarm: (p, a) => Math.ceil(p.signals.setAlarm(Number(a[0] & 0xffffffffn) * 1000) / 1000),
+  setitimer: (p, a) => {
+    if (i32(a[0]) !== 0) return -E.INVAL; // ITIMER_REAL only
+    const nu = ptr(a[1]);
+    const old = ptr(a[2]);
+    const tv = (at: number) => Number(p.mem.u64(at)) * 1000 + Number(p.mem.u64(at + 8)) / 1000;
+    const [left, every] = p.signals.alarmLeft();
+    if (nu) {
+      if (!p.mem.range(nu, 32)) return -E.FAULT;
+      p.signals.setAlarm(tv(nu + 16), tv(nu));
+    }
+    if (old) {
+      if (!p.mem.range(old, 32)) return -E.FAULT;
+      const put = (at: number, ms: number) => {
+        p.mem.setU64(at, BigInt(Math.floor(ms / 1000)));
+        p.mem.setU64(at + 8, BigInt(Math.round((ms % 1000) * 1000)));
+      };
+      put(old, every);
+      put(old + 16, left);
+    }
+    return 0;
+  },
+  getitimer: (p, a) => SIGNAL_SYSCALLS.setitimer(p, [a[0], 0n, a[1]], 0),
+  pause: (p) => {
+    if (!p.signals.waitForSignal()) throw new GuestKilled(9, 'pause() with no signal that could ever arrive: the guest would wait forever');
+    return -E.INTR;
+  },
+  rt_sigsuspend: (p, a, pc) => {
+    const s = p.signals;
+    if (!p.mem.range(ptr(a[0]), 8)) return -E.FAULT;
+    const old = s.mask;
+    s.mask = p.mem.u64(ptr(a[0])) & ~UNBLOCKABLE;
+    const ok = s.waitForSignal();
+    if (!ok) throw new GuestKilled(9, 'sigsuspend() with no signal that could ever arrive: the guest would wait forever');
+    // deliver under the temporary mask, then restore the old one
+    const r = s.deliver(BigInt(-E.INTR), pc);
+    s.mask = old;
+    return r;
+  },
+  sigaltstack: (p, a) => {
+    if (ptr(a[1])) {
+      const b = p.mem.range(ptr(a[1]), 24);
+      if (!b) return -E.FAULT;
+      b.fill(0);
+      p.mem.setU32(ptr(a[1]) + 8, 2); // SS_DISABLE: handlers run on the normal stack
+    }
+    return 0;
+  },
+};
+
+function sendChecked(p: Process, sig: number, code: number): number {
+  if (sig === 0) return 0;
+  if (sig < 1 || sig > 64) return -E.INVAL;
+  p.signals.send(sig, code);
+  return 0;
+}
