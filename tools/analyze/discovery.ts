@@ -50,8 +50,8 @@ const MAX_TABLE_ENTRIES = 4096;
  * `extraRoots`: more entry points to explore (the translator adds code addresses held in
  * data, such as computed-goto label tables, so an indirect jump there finds code).
  */
-export function discoverCode(elf: Elf, decoder: Decoder, extraRoots: number[] = []): CodeMap {
-  return new Discovery(elf, decoder).run(extraRoots);
+export function discoverCode(elf: Elf, decoder: Decoder, extraRoots: number[] = [], blockRoots = new Map<number, number[]>()): CodeMap {
+  return new Discovery(elf, decoder, blockRoots).run(extraRoots);
 }
 
 class Discovery {
@@ -77,6 +77,8 @@ class Discovery {
   constructor(
     private elf: Elf,
     private decoder: Decoder,
+    /** function entry → more block starts of that function (exception landing pads) */
+    private blockRoots = new Map<number, number[]>(),
   ) {
     this.ranges = elf.codeRanges().slice().sort((a, b) => a.address - b.address);
   }
@@ -186,7 +188,7 @@ class Discovery {
   /** Recursive descent over one function's blocks (a worklist, no recursion depth limit). */
   private explore(entry: number): void {
     const fn = this.functions.get(entry)!;
-    const work = [entry];
+    const work = [entry, ...(this.blockRoots.get(entry) ?? [])];
     while (work.length) {
       const start = work.pop()!;
       if (this.blocks.has(start)) continue;

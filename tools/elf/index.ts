@@ -163,7 +163,16 @@ export interface Elf {
   irelatives(): number[];
   dynamic(): DynamicInfo;
   notes(): Note[];
-  fdes(): { start: number; end: number }[];
+  fdes(): Fde[];
+  /** C++ exception landing pads: from each FDE's LSDA call-site table */
+  landingPads(): { fn: number; pad: number }[];
+}
+
+export interface Fde {
+  start: number;
+  end: number;
+  /** address of the language-specific data area (C++: the call-site table), if any */
+  lsda?: number;
 }
 
 export function readElf(bytes: Uint8Array): Elf {
@@ -579,7 +588,22 @@ class ElfFile implements Elf {
     return n ? Buffer.from(n.desc).toString('hex') : undefined;
   }
 
-  fdes(): { start: number; end: number }[] {
+  landingPads(): { fn: number; pad: number }[] {
+    return this.memo('landingPads', () => {
+      const out: { fn: number; pad: number }[] = [];
+      for (const f of this.fdes()) {
+        if (f.lsda === undefined) continue;
+        const o = this.fileOffset(f.lsda, 4);
+        if (o < 0) continue;
+        const seg = this.segments.find((s) => s.type === 1 && f.lsda! >= s.vaddr && f.lsda! < s.vaddr + s.filesz);
+        if (!seg) continue;
+        for (const pad of parseLsda(this.dv, o, seg.offset + seg.filesz, f.lsda - o, f.start)) out.push({ fn: f.start, pad });
+      }
+      return out;
+    });
+  }
+
+  fdes(): Fde[] {
     return this.memo('fdes', () => {
       let sec = this.section('.eh_frame');
       let off: number;
@@ -655,6 +679,8 @@ function readEncoded(dv: DataView, o: number, enc: number, pc: number, limit: nu
     if (o + n > limit) throw new ElfError('encoded pointer overruns .eh_frame', o);
   };
   switch (fmt) {
+    case 0x01: [v, size] = uleb(dv, o, limit); break;
+    case 0x09: [v, size] = sleb(dv, o, limit); break;
     case 0x00: need(8); v = Number(dv.getBigUint64(o, true) & 0x1fffffffffffffn); size = 8; break; // absptr
     case 0x02: need(2); v = dv.getUint16(o, true); size = 2; break;
     case 0x03: need(4); v = dv.getUint32(o, true); size = 4; break;
@@ -683,10 +709,26 @@ function uleb(dv: DataView, o: number, limit: number): [number, number] {
   return [v, i - o];
 }
 
+function sleb(dv: DataView, o: number, limit: number): [number, number] {
+  let v = 0;
+  let shift = 0;
+  let i = o;
+  let b = 0;
+  for (;;) {
+    if (i >= limit) throw new ElfError('LEB128 runs past the end of its record', i);
+    b = dv.getUint8(i++);
+    if (shift < 49) v += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if (!(b & 0x80)) break;
+  }
+  if (b & 0x40 && shift < 53) v -= 2 ** shift;
+  return [v, i - o];
+}
+
 /** FDE pc ranges of an .eh_frame image at file offset `off`, loaded at `addr`. */
-function parseEhFrame(dv: DataView, off: number, size: number, addr: number): { start: number; end: number }[] {
-  const out: { start: number; end: number }[] = [];
-  const cieEnc = new Map<number, number>();
+function parseEhFrame(dv: DataView, off: number, size: number, addr: number): Fde[] {
+  const out: Fde[] = [];
+  const cieEnc = new Map<number, CieInfo>();
   const end = off + size;
   let o = off;
   while (o + 4 <= end) {
@@ -717,10 +759,20 @@ function parseEhFrame(dv: DataView, off: number, size: number, addr: number): { 
         cieEnc.set(cie, enc);
       }
       const p = body + 4;
-      const start = readEncoded(dv, p, enc, addr + (p - off), recEnd);
+      const start = readEncoded(dv, p, enc.fde, addr + (p - off), recEnd);
       if (start) {
-        const range = readEncoded(dv, p + start.size, enc & 0x0f, 0, recEnd);
-        if (range && range.value > 0) out.push({ start: start.value, end: start.value + range.value });
+        const range = readEncoded(dv, p + start.size, enc.fde & 0x0f, 0, recEnd);
+        if (range && range.value > 0) {
+          const fde: Fde = { start: start.value, end: start.value + range.value };
+          if (enc.lsda !== undefined) {
+            // augmentation data: its length, then the LSDA pointer
+            let q = p + start.size + range.size;
+            q += uleb(dv, q, recEnd)[1];
+            const l = readEncoded(dv, q, enc.lsda, addr + (q - off), recEnd);
+            if (l && l.value) fde.lsda = l.value;
+          }
+          out.push(fde);
+        }
       }
     }
     o = recEnd;
@@ -728,14 +780,22 @@ function parseEhFrame(dv: DataView, off: number, size: number, addr: number): { 
   return out;
 }
 
-/** The FDE pointer encoding a CIE declares (augmentation 'R'); absptr by default. */
-function cieFdeEncoding(dv: DataView, o: number, end: number): number {
+interface CieInfo {
+  /** FDE pointer encoding (augmentation 'R'; absptr by default) */
+  fde: number;
+  /** LSDA pointer encoding (augmentation 'L'), when FDEs carry one */
+  lsda?: number;
+}
+
+/** The pointer encodings a CIE declares. */
+function cieFdeEncoding(dv: DataView, o: number, end: number): CieInfo {
+  const info: CieInfo = { fde: 0 };
   const version = dv.getUint8(o);
   let p = o + 1;
   let aug = '';
   while (p < end && dv.getUint8(p) !== 0) aug += String.fromCharCode(dv.getUint8(p++));
   p++;
-  if (!aug.startsWith('z')) return 0;
+  if (!aug.startsWith('z')) return info;
   p += uleb(dv, p, end)[1]; // code alignment
   // data alignment (sleb): same byte length as uleb
   p += uleb(dv, p, end)[1];
@@ -744,8 +804,8 @@ function cieFdeEncoding(dv: DataView, o: number, end: number): number {
   p += uleb(dv, p, end)[1]; // augmentation length
   for (const c of aug.slice(1)) {
     if (p >= end) throw new ElfError('CIE augmentation overruns its record', p);
-    if (c === 'R') return dv.getUint8(p);
-    if (c === 'L') p += 1;
+    if (c === 'R') info.fde = dv.getUint8(p++);
+    else if (c === 'L') info.lsda = dv.getUint8(p++);
     else if (c === 'P') {
       const penc = dv.getUint8(p);
       const r = readEncoded(dv, p + 1, penc & 0x7f, 0, end);
@@ -753,5 +813,43 @@ function cieFdeEncoding(dv: DataView, o: number, end: number): number {
     } else if (c === 'S' || c === 'B' || c === 'G') continue;
     else break;
   }
-  return 0;
+  return info;
+}
+
+/**
+ * Landing pads of a GCC LSDA at file offset `o` (guest address o + `delta`): the header
+ * (landing-pad base, type table, call-site encoding), then call sites whose landing pad
+ * is an offset from the base (the function start unless the header names one).
+ */
+function parseLsda(dv: DataView, o: number, limit: number, delta: number, fnStart: number): number[] {
+  const pads: number[] = [];
+  let p = o;
+  const need = (n: number) => {
+    if (p + n > limit) throw new ElfError('LSDA overruns its segment', p);
+  };
+  need(1);
+  const lpEnc = dv.getUint8(p++);
+  let lpStart = fnStart;
+  if (lpEnc !== 0xff) {
+    const r = readEncoded(dv, p, lpEnc, p + delta, limit)!;
+    lpStart = r.value;
+    p += r.size;
+  }
+  need(1);
+  const ttEnc = dv.getUint8(p++);
+  if (ttEnc !== 0xff) p += uleb(dv, p, limit)[1];
+  need(1);
+  const csEnc = dv.getUint8(p++);
+  const [csLen, n] = uleb(dv, p, limit);
+  p += n;
+  const end = p + csLen;
+  if (end > limit) throw new ElfError('LSDA call-site table overruns its segment', p);
+  while (p < end) {
+    for (let k = 0; k < 2; k++) p += readEncoded(dv, p, csEnc, 0, end)!.size; // start, length
+    const lp = readEncoded(dv, p, csEnc, 0, end)!;
+    p += lp.size;
+    p += uleb(dv, p, end)[1]; // action
+    if (lp.value) pads.push(lpStart + lp.value);
+  }
+  return pads;
 }

@@ -65,10 +65,12 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   const base = elf.linking === 'static-pie' ? PIE_BASE : 0;
   const decoder = decoderFor('x86_64');
   opts.progress?.('discovering code');
-  const code = discoverCode(elf, decoder, codePointersInData(elf));
+  const pads = new Map<number, number[]>();
+  for (const { fn, pad } of elf.landingPads()) pads.set(fn, [...(pads.get(fn) ?? []), pad]);
+  const code = discoverCode(elf, decoder, codePointersInData(elf), pads);
   const layout = imageLayout(elf, base);
   opts.progress?.('lifting');
-  const lifted = liftAll(elf, decoder, code, base, opts, returnsTwice(elf, decoder, code));
+  const lifted = liftAll(elf, decoder, code, base, opts, returnsTwice(elf, decoder, code), pads);
   opts.progress?.('building the module');
   const meta: ImageMeta = {
     format: 'recomp.image/v1',
@@ -176,7 +178,7 @@ interface Lifted {
   faults: [number, string][];
 }
 
-function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions, twice: Set<number>): Lifted {
+function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions, twice: Set<number>, pads: Map<number, number[]>): Lifted {
   const ranges = elf.codeRanges();
   const decodeAt = (a: number): Insn | undefined => {
     for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a + base);
@@ -184,6 +186,18 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
   };
   const functions: FunctionIR[] = [];
   const faults = new Map<number, string>();
+  const fdes = elf.fdes().filter((f) => pads.has(f.start)).sort((a, b) => a.start - b.start);
+  const fdeAt = (a: number): number | undefined => {
+    let lo = 0;
+    let hi = fdes.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (fdes[mid].end <= a) lo = mid + 1;
+      else if (fdes[mid].start > a) hi = mid - 1;
+      else return fdes[mid].start;
+    }
+    return undefined;
+  };
   let blocks = 0;
   let instructions = 0;
   const entries = [...code.functions.keys()].sort((a, b) => a - b);
@@ -193,6 +207,10 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
     // the function's blocks: reachable from its entry without entering another function
     const seen = new Set<number>();
     const work = [entry];
+    // landing pads of every FDE this function's code lies in: a throw from any of its call
+    // sites may come back to them (code shared with a .cold part included)
+    const padSet = new Set<number>();
+    const fdesSeen = new Set<number>();
     const groups: Insn[][] = [];
     /** jump-table targets of blocks ending in an indirect jump (guest addresses) */
     const tables = new Map<number, number[]>();
@@ -202,6 +220,14 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
       seen.add(s);
       const b = code.blocks.get(s);
       if (!b) continue;
+      const fde = fdeAt(s);
+      if (fde !== undefined && !fdesSeen.has(fde)) {
+        fdesSeen.add(fde);
+        for (const pad of pads.get(fde) ?? []) {
+          padSet.add(pad);
+          work.push(pad);
+        }
+      }
       let cur: Insn[] = [];
       for (let a = b.start; a < b.end; ) {
         const i = decodeAt(a);
@@ -222,7 +248,7 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
     }
     if (!groups.length) continue;
     const temps: Ty[] = [];
-    const resumable: number[] = [];
+    const resumable: number[] = [...padSet].filter((a) => seen.has(a)).map((a) => a + base);
     for (const g of groups) {
       const last = g[g.length - 1];
       if (last.flow === 'call' && last.target !== undefined && twice.has(last.target - base)) resumable.push(last.address + last.length);

@@ -21,7 +21,6 @@ export interface SigAction {
 
 const SIG_DFL = 0n;
 const SIG_IGN = 1n;
-const SA_SIGINFO = 0x4n;
 const SA_RESTORER = 0x04000000n;
 const SA_NODEFER = 0x40000000n;
 const SA_RESETHAND = 0x80000000n;

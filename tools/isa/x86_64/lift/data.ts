@@ -252,6 +252,11 @@ export const DATA: Record<string, Semantics> = {
   prefetcht2: nothing,
   prefetchnta: nothing,
   prefetchw: nothing,
+  // CET shadow-stack instructions are hint-space NOPs on a CPU without CET (what cpuid reports)
+  rdsspq: nothing,
+  rdsspd: nothing,
+  incsspq: nothing,
+  incsspd: nothing,
   clc: flagOp('clc'),
   stc: flagOp('stc'),
   cmc: flagOp('cmc'),
