@@ -46,14 +46,15 @@ export interface TranslateResult {
 
 /** The vkernel functions an x86_64 module imports (see tools/vkernel for their semantics). */
 export const X86_IMPORTS: ImportDecl[] = [
-  { name: 'syscall', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i32'], result: 'i64' },
-  { name: 'cpuid', params: ['i32', 'i32'], result: 'i64' },
-  { name: 'rdtsc', params: [], result: 'i64' },
-  { name: 'raise', params: ['i32', 'i32'], result: 'none' },
-  { name: 'fault', params: ['i32', 'i32'], result: 'none' },
-  { name: 'string', params: ['i32', 'i32', 'i32'], result: 'none' },
-  { name: 'div128', params: ['i64', 'i64', 'i64', 'i32', 'i32'], result: 'i64' },
-  { name: 'x87', params: ['i32', 'i32', 'i32'], result: 'i64' },
+  // syscalls see and change registers (signal delivery, arch_prctl); string ops use rsi/rdi/rcx
+  { name: 'syscall', params: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i64', 'i32'], result: 'i64', touchesState: true },
+  { name: 'string', params: ['i32', 'i32', 'i32'], result: 'none', touchesState: true },
+  { name: 'cpuid', params: ['i32', 'i32'], result: 'i64', touchesState: false },
+  { name: 'rdtsc', params: [], result: 'i64', touchesState: false },
+  { name: 'raise', params: ['i32', 'i32'], result: 'none', touchesState: true },
+  { name: 'fault', params: ['i32', 'i32'], result: 'none', touchesState: true },
+  { name: 'div128', params: ['i64', 'i64', 'i64', 'i32', 'i32'], result: 'i64', touchesState: false },
+  { name: 'x87', params: ['i32', 'i32', 'i32'], result: 'i64', touchesState: false },
 ];
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
@@ -262,13 +263,38 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
         if (ir.end.k === 'ijump') ir.end.targets = tables.get(g[0].address) ?? [];
         return ir;
       });
-    // a call that returns to the address after it: the return block is this function's
-    for (const b of irBlocks) if (b.end.k === 'fault') faults.set(b.end.pc, b.end.reason);
-    blocks += irBlocks.length;
+    const live = reachableBlocks(irBlocks, entry + base, resumable);
+    const kept = irBlocks.filter((b) => live.has(b.start));
+    for (const b of kept) if (b.end.k === 'fault') faults.set(b.end.pc, b.end.reason);
+    blocks += kept.length;
     const name = code.functions.get(entry)!.name ?? `sub_${(entry + base).toString(16)}`;
-    functions.push({ entry: entry + base, name, blocks: irBlocks, temps, resumable });
+    functions.push({ entry: entry + base, name, blocks: kept, temps, resumable });
   }
   return { functions, blocks, instructions, faults: [...faults].sort((a, b) => a[0] - b[0]) };
+}
+
+/**
+ * Blocks reachable from the entry and the resumable blocks through the lifted code: what
+ * follows an instruction the translator could not handle (the AVX variants glibc carries
+ * for CPUs the guest never reports) is dropped instead of translated.
+ */
+function reachableBlocks(blocks: BlockIR[], entry: number, resumable: number[]): Set<number> {
+  const byStart = new Map(blocks.map((b) => [b.start, b]));
+  const seen = new Set<number>();
+  const work = [entry, ...resumable];
+  while (work.length) {
+    const a = work.pop()!;
+    if (seen.has(a)) continue;
+    const b = byStart.get(a);
+    if (!b) continue;
+    seen.add(a);
+    const t = b.end;
+    if (t.k === 'jump') work.push(t.to);
+    else if (t.k === 'branch') work.push(t.to, t.else);
+    else if (t.k === 'call' || t.k === 'icall') work.push(t.ret);
+    else if (t.k === 'ijump') work.push(...t.targets);
+  }
+  return seen;
 }
 
 const RETURNS_TWICE = /^(_?setjmp|__sigsetjmp|sigsetjmp|__setjmp|savectx|vfork|__vfork|getcontext|__getcontext)$/;

@@ -19,6 +19,14 @@ const LOADS: Record<string, Record<number, [string, string?]>> = {
   i32: { 1: ['load8_u', 'load8_s'], 2: ['load16_u', 'load16_s'], 4: ['load', 'load'] },
 };
 
+/** a helper or import, and whether calling it reads or writes guest state slots */
+export interface FnInfo {
+  name: string;
+  result: Ty | 'none';
+  /** true: the cached slots must be in their globals before the call and are reloaded after */
+  touchesState: boolean;
+}
+
 /** binaryen builder methods by dotted path ('i64.add', 'f64.convert_s.i64'), looked up once */
 const builders = new Map<string, (...a: unknown[]) => Ref>();
 
@@ -30,8 +38,30 @@ export class Emitter {
     /** slot name → global name and type */
     private slots: Map<string, Ty>,
     /** helper or import name → wasm function name and result type */
-    private fns: Map<string, { name: string; result: Ty | 'none' }>,
+    private fns: Map<string, FnInfo>,
+    /**
+     * Slots this function keeps in locals (slot → local index): loaded at entry, written
+     * back before anything that leaves the function or lets other code see the state.
+     */
+    private cached = new Map<string, number>(),
+    /** the cached slots the function writes (only these need writing back) */
+    private written = new Set<string>(),
   ) {}
+
+  /** global.set for every cached slot the function writes */
+  spill(): Ref[] {
+    const m = this.mod;
+    return [...this.written].map((n) => m.global.set(`s.${n}`, m.local.get(this.cached.get(n)!, wasmType(this.slots.get(n)!))));
+  }
+  /** local.set from its global for every cached slot */
+  reload(): Ref[] {
+    const m = this.mod;
+    return [...this.cached].map(([n, l]) => m.local.set(l, m.global.get(`s.${n}`, wasmType(this.slots.get(n)!))));
+  }
+  /** `code` with the state written back before it and reloaded after */
+  private around(code: Ref): Ref {
+    return this.mod.block(null, [...this.spill(), code, ...this.reload()], binaryen.none);
+  }
 
   private builder(path: string): (...a: unknown[]) => Ref {
     let f = builders.get(path);
@@ -62,8 +92,11 @@ export class Emitter {
         return m.v128.const(e.bytes);
       case 'temp':
         return m.local.get(this.tempBase + e.id, wasmType(e.ty));
-      case 'slot':
+      case 'slot': {
+        const l = this.cached.get(e.name);
+        if (l !== undefined) return m.local.get(l, wasmType(this.slotType(e.name)));
         return m.global.get(`s.${e.name}`, wasmType(this.slotType(e.name)));
+      }
       case 'load': {
         if (e.ty === 'v128') return m.v128.load(0, 1, this.expr(e.addr));
         if (e.ty === 'f64' || e.ty === 'f32') return m[e.ty].load(0, 1, this.expr(e.addr));
@@ -93,7 +126,7 @@ export class Emitter {
     return t;
   }
 
-  private fn(name: string): { name: string; result: Ty | 'none' } {
+  private fn(name: string): FnInfo {
     const f = this.fns.get(name);
     if (!f) throw new Error(`wasm back end: unknown helper ${name}`);
     return f;
@@ -102,11 +135,16 @@ export class Emitter {
   stmt(s: Stmt): Ref {
     const m = this.mod;
     switch (s.k) {
-      case 'set':
-        return m.local.set(this.tempBase + s.id, this.expr(s.e));
-      case 'setSlot':
+      case 'set': {
+        const set = m.local.set(this.tempBase + s.id, this.expr(s.e));
+        return s.e.k === 'call' && this.fn(s.e.fn).touchesState ? this.around(set) : set;
+      }
+      case 'setSlot': {
         this.slotType(s.name);
+        const l = this.cached.get(s.name);
+        if (l !== undefined) return m.local.set(l, this.expr(s.e));
         return m.global.set(`s.${s.name}`, this.expr(s.e));
+      }
       case 'store': {
         const v = this.expr(s.e);
         const a = this.expr(s.addr);
@@ -119,14 +157,15 @@ export class Emitter {
       case 'do': {
         const f = this.fn(s.fn);
         const c = m.call(f.name, s.args.map((a) => this.expr(a)), f.result === 'none' ? binaryen.none : wasmType(f.result));
-        return f.result === 'none' ? c : m.drop(c);
+        const call = f.result === 'none' ? c : m.drop(c);
+        return f.touchesState ? this.around(call) : call;
       }
       case 'copy':
         return m.memory.copy(this.expr(s.dst), this.expr(s.src), this.expr(s.n));
       case 'fill':
         return m.memory.fill(this.expr(s.dst), this.expr(s.byte), this.expr(s.n));
       case 'leave':
-        return m.return(this.expr(s.pc));
+        return m.block(null, [...this.spill(), m.return(this.expr(s.pc))], binaryen.none);
       case 'if':
         return m.if(this.expr(s.cond), this.block(s.then), s.else ? this.block(s.else) : undefined);
     }

@@ -11,13 +11,15 @@
 //   one way into code the translator could not resolve statically; `run(pc)` loops on it;
 // - imports from `vkernel` are the syscall gate and the helpers named in `imports`.
 import binaryen from 'binaryen';
-import type { BlockIR, FunctionIR, SlotDecl, Terminator, Ty } from '../ir/index.js';
-import { Emitter, wasmType, type Ref } from './emit.js';
+import type { BlockIR, Expr, FunctionIR, SlotDecl, Stmt, Terminator, Ty } from '../ir/index.js';
+import { Emitter, wasmType, type FnInfo, type Ref } from './emit.js';
 
 export interface ImportDecl {
   name: string;
   params: Ty[];
   result: Ty | 'none';
+  /** false when the import neither reads nor writes guest state slots (only memory, or nothing) */
+  touchesState: boolean;
 }
 
 export interface ModuleInput {
@@ -89,11 +91,11 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     mod.addGlobal(`s.${s.name}`, wasmType(s.ty), true, zero(mod, s.ty));
     mod.addGlobalExport(`s.${s.name}`, `s.${s.name}`);
   }
-  const fns = new Map<string, { name: string; result: Ty | 'none' }>();
+  const fns = new Map<string, FnInfo>();
   for (const imp of input.imports) {
     const name = `vk.${imp.name}`;
     mod.addFunctionImport(name, 'vkernel', imp.name, binaryen.createType(imp.params.map(wasmType)), imp.result === 'none' ? binaryen.none : wasmType(imp.result));
-    fns.set(imp.name, { name, result: imp.result });
+    fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState });
   }
   addArithmeticHelpers(mod, fns);
 
@@ -153,7 +155,11 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   mod.addCustomSection('recomp.image', new TextEncoder().encode(JSON.stringify(input.meta)));
 
   if (!mod.validate()) throw new Error('wasm back end: the generated module does not validate (a translator bug)');
-  if (input.optimize > 0) {
+  if (input.optimize === 1) {
+    // -O1: only fold the lifter's temps back into expressions and pack locals (about half
+    // the time of the full pipeline; the engine's own optimiser does much of the rest)
+    mod.runPasses(['simplify-locals-nostructure', 'vacuum', 'reorder-locals', 'coalesce-locals', 'vacuum']);
+  } else if (input.optimize > 1) {
     binaryen.setOptimizeLevel(input.optimize);
     binaryen.setShrinkLevel(0);
     mod.optimize();
@@ -174,7 +180,7 @@ function zero(mod: binaryen.Module, t: Ty): Ref {
 interface FnContext {
   mod: binaryen.Module;
   slots: Map<string, Ty>;
-  fns: Map<string, { name: string; result: Ty | 'none' }>;
+  fns: Map<string, FnInfo>;
   entries: Set<number>;
   sp: string;
   callPushes: number;
@@ -182,10 +188,20 @@ interface FnContext {
 
 function addFunction(ctx: FnContext, f: FunctionIR): void {
   const { mod } = ctx;
-  const em = new Emitter(mod, 1, ctx.slots, ctx.fns);
   const rLocal = 1 + f.temps.length;
   const labelLocal = rLocal + 1;
   const spLocal = labelLocal + 1;
+  // guest state slots live in locals inside the function (see Emitter)
+  const { used, written } = slotsOf(f);
+  const cached = new Map<string, number>();
+  const cacheTypes: number[] = [];
+  for (const name of [...used].filter((n) => !UNCACHED.has(n)).sort()) {
+    cached.set(name, spLocal + 1 + cacheTypes.length);
+    cacheTypes.push(wasmType(ctx.slots.get(name)!));
+  }
+  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, new Set([...written].filter((n) => cached.has(n)).sort()));
+  const spill = () => em.spill();
+  const reload = () => em.reload();
   const resumable = f.resumable.length > 0;
   const blocks = new Map<number, BlockIR>(f.blocks.map((b) => [b.start, b]));
   const rl = new binaryen.Relooper(mod);
@@ -195,16 +211,24 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
 
   /** control leaves this function for guest address `pc` (an i32 expression) */
   const leave = (pc: Ref, known?: number): Ref =>
-    known !== undefined && ctx.entries.has(known)
-      ? mod.return_call(fnName(known), [i32c(known)], binaryen.i32)
-      : mod.return_call('jumpOut', [pc], binaryen.i32);
+    mod.block(
+      null,
+      [
+        ...spill(),
+        known !== undefined && ctx.entries.has(known)
+          ? mod.return_call(fnName(known), [i32c(known)], binaryen.i32)
+          : mod.return_call('jumpOut', [pc], binaryen.i32),
+      ],
+      binaryen.none,
+    );
+  const ret = (pc: Ref): Ref => mod.block(null, [...spill(), mod.return(pc)], binaryen.none);
   const exitBlock = (code: Ref) => rl.addBlock(code);
   const spType = wasmType(ctx.slots.get(ctx.sp)!);
   // a callee handed back another address than its return address: resume here or pass it up
   let resume: number | undefined;
   const resumeBlock = (): number => {
     if (resume !== undefined) return resume;
-    if (!resumable) return (resume = exitBlock(mod.return(r())));
+    if (!resumable) return (resume = exitBlock(ret(r())));
     resume = rl.addBlock(mod.nop());
     // the stack pointer is back where it was before the call pushed its return address
     const sameFrame = () =>
@@ -212,7 +236,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     for (const a of [...new Set(f.resumable)].sort((x, y) => x - y)) {
       if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), 0);
     }
-    rl.addBranch(resume, exitBlock(mod.return(r())), 0, 0);
+    rl.addBranch(resume, exitBlock(ret(r())), 0, 0);
     return resume;
   };
 
@@ -252,7 +276,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
             : mod.call('dispatch', [t.k === 'call' ? i32c(t.target) : em.expr(t.pc)], binaryen.i32);
         const set = mod.local.set(rLocal, callee);
         const save = resumable ? [mod.local.set(spLocal, mod.global.get(`s.${ctx.sp}`, spType))] : [];
-        const me = rl.addBlock(seal([...save, set]));
+        const me = rl.addBlock(seal([...spill(), ...save, set, ...reload()]));
         ref.set(b.start, me);
         pending.push(() => {
           if (blocks.has(t.ret)) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), 0);
@@ -261,7 +285,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         break;
       }
       case 'ret':
-        ref.set(b.start, rl.addBlock(seal([mod.return(em.expr(t.pc))])));
+        ref.set(b.start, rl.addBlock(seal([ret(em.expr(t.pc))])));
         break;
       case 'ijump': {
         const inside = [...new Set(t.targets)].filter((a) => blocks.has(a)).sort((x, y) => x - y);
@@ -289,7 +313,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         break;
       }
       case 'fault':
-        ref.set(b.start, rl.addBlock(seal([mod.call(ctx.fns.get('fault')!.name, [i32c(t.pc), i32c(t.signal)], binaryen.none), mod.unreachable()])));
+        ref.set(b.start, rl.addBlock(seal([...spill(), mod.call(ctx.fns.get('fault')!.name, [i32c(t.pc), i32c(t.signal)], binaryen.none), mod.unreachable()])));
         break;
     }
   }
@@ -297,8 +321,44 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const entry = ref.get(f.entry);
   if (entry === undefined) throw new Error(`wasm back end: function ${f.name} has no block at its entry`);
   // every path ends in a return or tail call; the relooper's structure does not show it
-  const body = mod.block(null, [rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
-  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType], body);
+  const body = mod.block(null, [...reload(), rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
+  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes], body);
+}
+
+/** helper globals that stay globals: the vkernel writes them between reads */
+const UNCACHED = new Set(HELPER_GLOBALS.map((g) => g.name));
+
+/** the slots a function reads or writes, and those it writes */
+function slotsOf(f: FunctionIR): { used: Set<string>; written: Set<string> } {
+  const used = new Set<string>();
+  const written = new Set<string>();
+  const expr = (e: Expr): void => {
+    switch (e.k) {
+      case 'slot': used.add(e.name); break;
+      case 'load': expr(e.addr); break;
+      case 'op': case 'call': e.args.forEach(expr); break;
+      case 'select': expr(e.cond); expr(e.then); expr(e.else); break;
+    }
+  };
+  const stmt = (s: Stmt): void => {
+    switch (s.k) {
+      case 'set': expr(s.e); break;
+      case 'setSlot': used.add(s.name); written.add(s.name); expr(s.e); break;
+      case 'store': expr(s.addr); expr(s.e); break;
+      case 'do': s.args.forEach(expr); break;
+      case 'copy': expr(s.dst); expr(s.src); expr(s.n); break;
+      case 'fill': expr(s.dst); expr(s.byte); expr(s.n); break;
+      case 'leave': expr(s.pc); break;
+      case 'if': expr(s.cond); s.then.forEach(stmt); s.else?.forEach(stmt); break;
+    }
+  };
+  for (const b of f.blocks) {
+    b.stmts.forEach(stmt);
+    const t = b.end;
+    if (t.k === 'branch') expr(t.cond);
+    else if (t.k === 'icall' || t.k === 'ret' || t.k === 'ijump') expr(t.pc);
+  }
+  return { used, written };
 }
 
 /**
@@ -306,7 +366,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
  * (x86 mul/div, aarch64 umulh/smulh). Division takes the wasm fast path when the dividend
  * fits 64 bits, and asks the vkernel (BigInt) otherwise.
  */
-function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, { name: string; result: Ty | 'none' }>): void {
+function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, FnInfo>): void {
   const I64 = binaryen.i64;
   const g = (n: number) => mod.local.get(n, I64);
   const c = (n: number | bigint) => {
@@ -337,8 +397,8 @@ function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, { name: str
       mod.i64.and(mod.i64.shr_s(g(1), c(63)), g(0)),
     ),
   );
-  fns.set('mulhu64', { name: 'mulhu64', result: 'i64' });
-  fns.set('mulhs64', { name: 'mulhs64', result: 'i64' });
+  fns.set('mulhu64', { name: 'mulhu64', result: 'i64', touchesState: false });
+  fns.set('mulhs64', { name: 'mulhs64', result: 'i64', touchesState: false });
   // divu128(hi, lo, d, pc) / divs128: quotient; the remainder goes to s.rem128
   const div = fns.get('div128');
   const raise = fns.get('raise');
@@ -369,6 +429,6 @@ function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, { name: str
     );
     const name = signed ? 'divs128' : 'divu128';
     mod.addFunction(name, params, I64, [], mod.block(null, body, I64));
-    fns.set(name, { name, result: 'i64' });
+    fns.set(name, { name, result: 'i64', touchesState: false });
   }
 }

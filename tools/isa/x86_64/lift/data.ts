@@ -177,6 +177,7 @@ function stringOp(kind: 'movs' | 'stos' | 'lods' | 'cmps' | 'scas', rep: '' | 'r
     const size = STRING_SIZE[i.mnemonic.slice(-1)];
     if (!size) throw new Unsupported(i.mnemonic);
     const general = () => x.b.do('string', i32(STRING_KINDS.indexOf(kind)), i32(size), i32(rep === '' ? 0 : rep === 'rep' ? 1 : 2));
+    if (rep === '') return singleString(x, kind, size);
     if (rep !== 'rep' || (kind !== 'movs' && kind !== 'stos')) {
       general();
       if (kind === 'cmps' || kind === 'scas') x.flagsFromSlot();
@@ -215,6 +216,39 @@ function stringOp(kind: 'movs' | 'stos' | 'lods' | 'cmps' | 'scas', rep: '' | 'r
       general,
     );
   };
+}
+
+/** one movs/stos/lods/cmps/scas without a repeat prefix: inline, stepping by DF */
+function singleString(x: X86Block, kind: 'movs' | 'stos' | 'lods' | 'cmps' | 'scas', size: number): void {
+  const step = x.b.tmp({ k: 'select', ty: 'i64', cond: x.df(), then: i64(-size), else: i64(size) });
+  const acc = size === 8 ? 'rax' : size === 4 ? 'eax' : size === 2 ? 'ax' : 'al';
+  const rsi = x.b.slot('rsi', 'i64');
+  const rdi = x.b.slot('rdi', 'i64');
+  switch (kind) {
+    case 'movs':
+      x.storeInt(size, rdi, x.loadInt(size, rsi));
+      break;
+    case 'stos':
+      x.storeInt(size, rdi, x.getReg(acc));
+      break;
+    case 'lods':
+      x.setReg(acc, x.loadInt(size, rsi));
+      break;
+    case 'cmps': {
+      const a = x.loadInt(size, rsi);
+      const b = x.loadInt(size, rdi);
+      x.arithFlags('sub', size, a, b, x.b.tmp(trunc(sub(a, b), size)));
+      break;
+    }
+    case 'scas': {
+      const a = x.getReg(acc);
+      const b = x.loadInt(size, rdi);
+      x.arithFlags('sub', size, a, b, x.b.tmp(trunc(sub(a, b), size)));
+      break;
+    }
+  }
+  if (kind === 'movs' || kind === 'lods' || kind === 'cmps') x.b.setSlot('rsi', add(rsi, step));
+  if (kind !== 'lods') x.b.setSlot('rdi', add(rdi, step));
 }
 
 /** the vkernel's `string` helper numbers the kinds in this order */

@@ -18,8 +18,12 @@ function binary(kind: 'add' | 'sub' | 'and' | 'or' | 'xor', write: boolean) {
     }
     const a = x.read(d);
     const b = s.kind === 'imm' ? i64(BigInt.asUintN(size * 8, s.value)) : x.read(s);
-    const raw = kind === 'add' ? add(a, b) : kind === 'sub' ? sub(a, b) : kind === 'and' ? and(a, b) : kind === 'or' ? or(a, b) : xor(a, b);
-    const r = x.b.tmp(kind === 'add' || kind === 'sub' ? trunc(raw, size) : raw);
+    // 32-bit operations compute in i32 (cheaper for the engine than i64 plus a mask)
+    const raw =
+      size === 4
+        ? zext32(op('i32', `i32.${kind}`, wrap(a), wrap(b)))
+        : kind === 'add' ? add(a, b) : kind === 'sub' ? sub(a, b) : kind === 'and' ? and(a, b) : kind === 'or' ? or(a, b) : xor(a, b);
+    const r = x.b.tmp((kind === 'add' || kind === 'sub') && size !== 4 ? trunc(raw, size) : raw);
     if (write) x.write(d, r);
     x.arithFlags(kind === 'add' || kind === 'sub' ? kind : 'logic', size, a, b, r);
   };
@@ -91,7 +95,17 @@ function shift(kind: 'shl' | 'shr' | 'sar' | 'rol' | 'ror') {
     let of: Expr;
     const n = count;
     const sa = sext(a, size);
-    if (kind === 'shl') {
+    const i32op = (name: string, v: Expr) => zext32(op('i32', `i32.${name}`, v, wrap(n)));
+    if (size === 4 && kind !== 'shl' && kind !== 'shr' && kind !== 'sar') {
+      r = x.b.tmp(i32op(kind === 'rol' ? 'rotl' : 'rotr', wrap(a)));
+      cf = kind === 'rol' ? wrap(and(r, i64(1))) : signBit(r, size);
+    } else if (size === 4 && kind === 'shl') {
+      r = i32op('shl', wrap(a));
+      cf = wrap(and(shrU(a, sub(i64(bits), n)), i64(1)));
+    } else if (size === 4 && kind === 'sar') {
+      r = i32op('shr_s', wrap(a));
+      cf = wrap(and(shrS(sa, sub(n, i64(1))), i64(1)));
+    } else if (kind === 'shl') {
       r = trunc(shl(a, n), size);
       cf = wrap(and(shrU(a, sub(i64(bits), n)), i64(1)));
     } else if (kind === 'shr') {
