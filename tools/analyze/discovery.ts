@@ -94,7 +94,11 @@ class Discovery {
       if (s.shndx !== 0) this.root(s.value, 'symbol');
     }
     this.root(elf.header.entry, 'entry');
-    for (const f of elf.fdes()) this.root(f.start, 'fde');
+    for (const f of elf.fdes()) {
+      this.root(f.start, 'fde');
+      // stripped binaries: the FDE gives the function's extent
+      if (!this.extents.has(f.start)) this.extents.set(f.start, f.end);
+    }
     for (const a of elf.irelatives()) this.root(a, 'ifunc');
     for (const a of this.initArrays()) this.root(a, 'init');
     for (const a of extraRoots) this.root(a, 'dataref');
@@ -429,7 +433,7 @@ class Discovery {
     let bound = x86Bound(trace.slice(0, at), index);
     // hand-written assembly (glibc's string functions) bounds the index arithmetically, not
     // with a cmp: a relative table whose entries all land inside the function's symbol extent
-    if (bound === undefined && relative) bound = this.boundByExtent(table, fn.entry);
+    if (bound === undefined && relative) bound = this.boundByExtent(table, jmp.address);
     if (bound === undefined || bound < 1 || bound > MAX_TABLE_ENTRIES) return undefined;
     const size = relative ? 4 : 8;
     const bytes = this.elf.readVirtual(table, bound * size);
@@ -444,16 +448,21 @@ class Discovery {
     return { site: jmp.address, table, entries: bound, targets };
   }
 
-  /** entries of a relative (int32) table at `table` while their targets stay inside the function's symbol */
-  private boundByExtent(table: number, fnEntry: number): number | undefined {
-    const end = this.extents.get(fnEntry);
-    if (!end) return undefined;
+  /**
+   * Entries of a relative (int32) table at `table` while their targets stay inside the
+   * function (symbol or FDE extent) that holds the jump at `site`.
+   */
+  private boundByExtent(table: number, site: number): number | undefined {
+    let lo = -1;
+    let end = 0;
+    for (const [s, e] of this.extents) if (s <= site && site < e && s > lo) [lo, end] = [s, e];
+    if (lo < 0) return undefined;
     let n = 0;
-    for (; n < 256; n++) {
+    for (; n < MAX_TABLE_ENTRIES; n++) {
       const b = this.elf.readVirtual(table + n * 4, 4);
       if (!b) break;
       const t = table + new DataView(b.buffer, b.byteOffset, 4).getInt32(0, true);
-      if (t < fnEntry || t >= end) break;
+      if (t < lo || t >= end) break;
     }
     return n || undefined;
   }

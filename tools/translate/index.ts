@@ -8,6 +8,7 @@ import type { Decoder, Insn } from '../isa/types.js';
 import { FLAGS_ARITH } from '../isa/types.js';
 import { liftBlock, X86_SLOTS } from '../isa/x86_64/lift/index.js';
 import { buildModule, type ImportDecl } from '../wasm/module.js';
+import { GUEST_TOP } from '../vkernel/memory.js';
 
 /** Where a static-pie executable is placed: low, so guest pointers stay 32-bit. */
 export const PIE_BASE = 0x400000;
@@ -55,6 +56,7 @@ export const X86_IMPORTS: ImportDecl[] = [
   { name: 'fault', params: ['i32', 'i32'], result: 'none', touchesState: true },
   { name: 'div128', params: ['i64', 'i64', 'i64', 'i32', 'i32'], result: 'i64', touchesState: false },
   { name: 'x87', params: ['i32', 'i32', 'i32'], result: 'i64', touchesState: false },
+  { name: 'segv', params: ['i64'], result: 'none', touchesState: true },
 ];
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
@@ -68,7 +70,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   opts.progress?.('discovering code');
   const pads = new Map<number, number[]>();
   for (const { fn, pad } of elf.landingPads()) pads.set(fn, [...(pads.get(fn) ?? []), pad]);
-  const code = discoverCode(elf, decoder, codePointersInData(elf), pads);
+  const code = discoverWithCodeRefs(elf, decoder, codePointersInData(elf), pads);
   const layout = imageLayout(elf, base);
   opts.progress?.('lifting');
   const lifted = liftAll(elf, decoder, code, base, opts, returnsTwice(elf, decoder, code), pads);
@@ -96,6 +98,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     meta,
     stackPointer: 'rsp',
     callPushes: 8,
+    addressLimit: GUEST_TOP,
     optimize: opts.optimize,
   });
   return {
@@ -136,6 +139,43 @@ function codePointersInData(elf: Elf): number[] {
     }
   }
   return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * Discovery, then again with the code addresses the found code itself mentions: a
+ * `lea fn(%rip)` or an immediate `mov $fn` (non-PIE code takes function addresses both
+ * ways) makes `fn` reachable through an indirect call even when no symbol names it.
+ * Repeats while new addresses turn up (a few rounds at most in practice).
+ */
+function discoverWithCodeRefs(elf: Elf, decoder: Decoder, dataRefs: number[], pads: Map<number, number[]>): CodeMap {
+  const exec = elf.segments.filter((s) => s.type === 1 && s.flags & 1);
+  const inCode = (a: number) => exec.some((s) => a >= s.vaddr && a < s.vaddr + s.filesz);
+  const ranges = elf.codeRanges();
+  const decodeAt = (a: number): Insn | undefined => {
+    for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a);
+    return undefined;
+  };
+  const roots = new Set(dataRefs);
+  for (let round = 0; ; round++) {
+    const code = discoverCode(elf, decoder, [...roots].sort((a, b) => a - b), pads);
+    if (round === 4) return code;
+    const before = roots.size;
+    for (const b of code.blocks.values()) {
+      for (let a = b.start; a < b.end; ) {
+        const i = decodeAt(a);
+        if (!i) break;
+        a += i.length;
+        if (i.flow !== 'seq') continue;
+        for (const o of i.operands) {
+          let t: number | undefined;
+          if (o.kind === 'imm' && o.size >= 4 && o.value > 0n && o.value < 0x100000000n) t = Number(o.value);
+          else if (o.kind === 'mem' && o.base === 'rip' && !o.index && i.mnemonic === 'lea') t = i.address + i.length + Number(o.disp);
+          if (t !== undefined && inCode(t) && !code.blocks.has(t) && !roots.has(t)) roots.add(t);
+        }
+      }
+    }
+    if (roots.size === before) return code;
+  }
 }
 
 interface Layout {

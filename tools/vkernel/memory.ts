@@ -11,6 +11,8 @@ import { E } from './errors.js';
 export const PAGE = 4096;
 const WASM_PAGE = 65536;
 export const STACK_TOP = 0x8000_0000;
+/** the guest address space ends at the top of the stack: the translator checks accesses against it */
+export const GUEST_TOP = STACK_TOP;
 export const STACK_SIZE = 8 << 20;
 const MMAP_TOP = STACK_TOP - STACK_SIZE - WASM_PAGE;
 

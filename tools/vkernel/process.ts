@@ -175,6 +175,9 @@ export class Process {
       raise: (signal: number, pc: number): void => {
         throw new GuestKilled(signal, `at 0x${(pc >>> 0).toString(16)}`);
       },
+      segv: (addr: bigint): void => {
+        throw new GuestKilled(11, `invalid memory access at 0x${BigInt.asUintN(64, addr).toString(16)}`);
+      },
       fault: (pc: number, signal: number): void => {
         const why = this.faults.get(pc >>> 0) ?? 'untranslated code';
         throw new GuestKilled(signal, `at 0x${(pc >>> 0).toString(16)}: ${why}`);

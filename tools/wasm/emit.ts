@@ -19,6 +19,9 @@ const LOADS: Record<string, Record<number, [string, string?]>> = {
   i32: { 1: ['load8_u', 'load8_s'], 2: ['load16_u', 'load16_s'], 4: ['load', 'load'] },
 };
 
+/** the unmapped low pages: a null pointer dereference faults as on Linux */
+export const GUARD = 0x10000;
+
 /** a helper or import, and whether calling it reads or writes guest state slots */
 export interface FnInfo {
   name: string;
@@ -46,6 +49,9 @@ export class Emitter {
     private cached = new Map<string, number>(),
     /** the cached slots the function writes (only these need writing back) */
     private written = new Set<string>(),
+    /** an i64 local for checked addresses, and the top of the guest address space */
+    private scratch?: number,
+    private limit?: number,
   ) {}
 
   /** global.set for every cached slot the function writes */
@@ -104,6 +110,7 @@ export class Emitter {
         return this.builder(`${e.ty}.${name}`)(0, 1, this.expr(e.addr));
       }
       case 'op': {
+        if (e.op === 'guest.addr') return this.guestAddr(e.args[0]);
         const args = e.args.map((a) => this.expr(a));
         if (e.lanes) {
           if (e.op === 'i8x16.shuffle') return m.i8x16.shuffle(args[0], args[1], e.lanes);
@@ -118,6 +125,26 @@ export class Emitter {
         return m.call(f.name, e.args.map((a) => this.expr(a)), wasmType(e.ty));
       }
     }
+  }
+
+  /** a checked guest address: SIGSEGV outside [GUARD, limit), else the i32 wasm address */
+  private guestAddr(a: Expr): Ref {
+    const m = this.mod;
+    if (this.scratch === undefined || this.limit === undefined) return m.i32.wrap(this.expr(a));
+    const s = this.scratch;
+    const get = () => m.local.get(s, binaryen.i64);
+    return m.block(
+      null,
+      [
+        m.local.set(s, this.expr(a)),
+        m.if(
+          m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(GUARD))), m.i64.const(BigInt(this.limit - GUARD))),
+          m.call(this.fn('segv').name, [get()], binaryen.none),
+        ),
+        m.i32.wrap(get()),
+      ],
+      binaryen.i32,
+    );
   }
 
   private slotType(name: string): Ty {

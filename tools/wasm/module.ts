@@ -39,6 +39,8 @@ export interface ModuleInput {
   stackPointer: string;
   /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
   callPushes: number;
+  /** the top of the guest address space: checked accesses at or above it fault */
+  addressLimit: number;
   /** binaryen optimisation level (0-3) */
   optimize: number;
 }
@@ -108,7 +110,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   );
 
   const entries = new Set(input.functions.map((f) => f.entry));
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, callPushes: input.callPushes };
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, callPushes: input.callPushes, limit: input.addressLimit };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -184,6 +186,7 @@ interface FnContext {
   entries: Set<number>;
   sp: string;
   callPushes: number;
+  limit: number;
 }
 
 function addFunction(ctx: FnContext, f: FunctionIR): void {
@@ -199,7 +202,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     cached.set(name, spLocal + 1 + cacheTypes.length);
     cacheTypes.push(wasmType(ctx.slots.get(name)!));
   }
-  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, new Set([...written].filter((n) => cached.has(n)).sort()));
+  const scratch = spLocal + 1 + cacheTypes.length;
+  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, new Set([...written].filter((n) => cached.has(n)).sort()), scratch, ctx.limit);
   const spill = () => em.spill();
   const reload = () => em.reload();
   const resumable = f.resumable.length > 0;
@@ -322,7 +326,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   if (entry === undefined) throw new Error(`wasm back end: function ${f.name} has no block at its entry`);
   // every path ends in a return or tail call; the relooper's structure does not show it
   const body = mod.block(null, [...reload(), rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
-  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes], body);
+  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes, binaryen.i64], body);
 }
 
 /** helper globals that stay globals: the vkernel writes them between reads */

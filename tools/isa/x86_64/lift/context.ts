@@ -148,6 +148,12 @@ export class X86Block {
 
   /** the 64-bit effective address of a memory operand */
   ea(m: MemOperand): Expr {
+    const e = this.ea_(m);
+    if (!m.index && !m.segment && (m.base === 'rip' || (m.base === 'rsp' && m.disp >= -4096n && m.disp < 65536n))) this.trusted.add(e);
+    return e;
+  }
+
+  private ea_(m: MemOperand): Expr {
     let e: Expr | undefined;
     if (m.base === 'rip') e = i64(BigInt(this.next) + m.disp);
     else {
@@ -171,9 +177,17 @@ export class X86Block {
     return r[1] === 8 ? this.b.slot(r[0], 'i64') : this.getReg(name);
   }
 
-  /** guest address (i64) → wasm address (i32): the identity mapping keeps guest memory below 4 GiB */
+  /** addresses that cannot be wild: rip-relative constants and the stack pointer plus a small offset */
+  private trusted = new WeakSet<Expr>();
+
+  /**
+   * guest address (i64) → wasm address (i32): the identity mapping keeps guest memory
+   * below 4 GiB. Anything but a trusted address is checked (`guest.addr`): outside the
+   * guest's address space (the low guard or above its top) the guest gets SIGSEGV with
+   * the address, instead of reaching an alias of it.
+   */
   addr(e: Expr): Expr {
-    return wrap(e);
+    return this.trusted.has(e) ? wrap(e) : op('i32', 'guest.addr', e);
   }
 
   loadInt(size: number, addr64: Expr, signed = false): Expr {
@@ -205,11 +219,13 @@ export class X86Block {
   push(v: Expr): void {
     const sp = sub(this.b.slot('rsp', 'i64'), i64(8));
     const t = this.b.tmp(sp);
+    this.trusted.add(t);
     this.storeInt(8, t, v);
     this.b.setSlot('rsp', t);
   }
   pop(): Expr {
     const sp = this.b.slot('rsp', 'i64');
+    this.trusted.add(sp);
     const v = this.loadInt(8, sp);
     this.b.setSlot('rsp', add(sp, i64(8)));
     return v;

@@ -1,0 +1,33 @@
+// End to end: every corpus program and benchmark (at the small size build.sh recorded) in
+// the three x86_64 variants, translated at the default -O2 and run by `recomp run`, must
+// print what the native binary printed and exit with its status.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, CORPUS_SRC, corpusCases } from './fixtures.js';
+import { exec, RECOMP, translated } from './translated.js';
+
+/** the benchmark sizes build.sh uses when it records expectations */
+const SMALL: Record<string, string> = { nbody: '20000', fannkuch: '8', spectral: '200', sha256: '2', qsort: '100000', bintrees: '10', mandel: '200', wordfreq: '100000' };
+
+/** build.sh's argument words: the shell words of the cases.tsv field */
+function words(s: string): string[] {
+  if (s === '-') return [];
+  return [...s.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+}
+
+const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl'] as const;
+const cases = corpusCases().flatMap((c) => VARIANTS.map((v) => [v, c] as const)).filter(([v, c]) => existsSync(join(CORPUS, v, c.name)));
+
+describe.concurrent('corpus, translated and run', () => {
+  it.each(cases.map(([v, c]) => [`${v}/${c.name}`, v, c] as const))('%s matches the native run', async (_, variant, c) => {
+    const module = await translated(join(CORPUS, variant, c.name));
+    const args = c.kind === 'bench' ? [SMALL[c.name] ?? c.args] : words(c.args);
+    const env = c.env === '-' ? [] : c.env.split(/\s+/).flatMap((e) => ['--env', e]);
+    const input = c.stdin === '-' ? '' : readFileSync(join(CORPUS_SRC, c.stdin));
+    const r = await exec(RECOMP, ['run', module, ...env, '--', ...args], { input, cwd: '/tmp', timeoutMs: 120_000 });
+    const expected = join(CORPUS, 'expected', variant, c.name);
+    expect(r.stdout.toString('utf8')).toBe(readFileSync(`${expected}.stdout`, 'utf8'));
+    expect(r.status, r.stderr).toBe(Number(readFileSync(`${expected}.status`, 'utf8')));
+  }, 600_000);
+});
