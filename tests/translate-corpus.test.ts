@@ -31,3 +31,23 @@ describe.concurrent('corpus, translated and run', () => {
     expect(r.status, r.stderr).toBe(Number(readFileSync(`${expected}.status`, 'utf8')));
   }, 600_000);
 });
+
+describe('guest faults', () => {
+  it('a wild pointer ends the guest with SIGSEGV and the address; ud2 with SIGILL', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-fault-'));
+    const src = join(dir, 'fault.c');
+    writeFileSync(src, '#include <stdlib.h>\nint main(int c, char **v) { if (c > 1) __builtin_trap(); volatile int *p = (int *)(long)atoi("16"); return *p; }\n');
+    const bin = join(dir, 'fault');
+    const cc = await exec('musl-gcc', ['-O1', '-static', '-o', bin, src]);
+    expect(cc.status, cc.stderr).toBe(0);
+    const module = await translated(bin);
+    const segv = await exec(RECOMP, ['run', module]);
+    expect(segv.status).toBe(139);
+    expect(segv.stderr).toMatch(/SIGSEGV \(invalid memory access at 0x10\)/);
+    const ill = await exec(RECOMP, ['run', module, '--', 'x']);
+    expect(ill.status).toBe(132);
+    expect(ill.stderr).toMatch(/SIGILL/);
+  }, 300_000);
+});

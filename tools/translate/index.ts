@@ -285,7 +285,9 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
         const last = cur[cur.length - 1];
         if (last.flow === 'ijump') tables.set(cur[0].address, b.succs.map((t) => t + base));
       }
-      for (const t of b.succs) if (!(t !== entry && code.functions.has(t))) work.push(t);
+      // a jump to another function's entry is a tail call; falling through into one (code
+      // after a call that some reference made an entry too) stays in this function
+      for (const t of b.succs) if (t === b.end || t === entry || !code.functions.has(t)) work.push(t);
     }
     if (!groups.length) continue;
     const temps: Ty[] = [];

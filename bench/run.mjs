@@ -1,0 +1,81 @@
+// Benchmark of translated programs (not a timed test): the eight corpus benchmarks at their
+// full size (cases.tsv), run natively, under qemu-x86_64 and translated (`recomp run` of a
+// module made at -O2), side by side in one run, best of BENCH_REPEAT; and the translation
+// of Debian's /bin/busybox (seconds, peak memory). Prints a table and the ratios.
+//   bench/run.sh [--variant x86_64-glibc|x86_64-musl|x86_64-glibc-pie] [--only NAME,...]
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = join(import.meta.dirname, '..');
+const recomp = join(root, 'bin', 'recomp');
+const corpus = process.env.RECOMP_CORPUS ?? join(root, '.cache', 'corpus');
+const out = join(root, '.cache', 'bench');
+const repeat = Number(process.env.BENCH_REPEAT ?? 3);
+const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' }, 'no-busybox': { type: 'boolean' } } });
+mkdirSync(out, { recursive: true });
+
+const cases = readFileSync(join(root, '..', 'shared', 'corpus', 'cases.tsv'), 'utf8')
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'))
+  .map((l) => l.split('\t'))
+  .filter(([, kind]) => kind === 'bench')
+  .filter(([name]) => !values.only || values.only.split(',').includes(name));
+
+function timed(cmd, args) {
+  let best = Infinity;
+  let stdout = '';
+  for (let i = 0; i < repeat; i++) {
+    const t = process.hrtime.bigint();
+    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: '/tmp' });
+    const s = Number(process.hrtime.bigint() - t) / 1e9;
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: status ${r.status}: ${r.stderr}`);
+    best = Math.min(best, s);
+    stdout = r.stdout;
+  }
+  return { seconds: best, stdout };
+}
+
+/** seconds and peak resident memory (MB) of one run, from GNU time */
+function measured(cmd, args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { encoding: 'utf8' });
+  const s = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: status ${r.status}: ${r.stderr}`);
+  return { seconds: s, mb: Number(r.stderr.trim().split('\n').pop()) / 1024 };
+}
+
+const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+const rows = [];
+for (const [name, , args] of cases) {
+  const bin = join(corpus, values.variant, name);
+  if (!existsSync(bin)) continue;
+  const wasm = join(out, `${values.variant}-${name}.wasm`);
+  const tr = measured(recomp, ['translate', bin, '-o', wasm]);
+  const argv = args.split(/\s+/);
+  const native = timed(bin, argv);
+  const qemu = timed('qemu-x86_64', [bin, ...argv]);
+  const wasmRun = timed(recomp, ['run', wasm, '--', ...argv]);
+  if (wasmRun.stdout !== native.stdout) throw new Error(`${name}: translated output differs from native`);
+  rows.push({ name, native: native.seconds, qemu: qemu.seconds, wasm: wasmRun.seconds, translate: tr.seconds });
+  process.stderr.write(`${name}: native ${native.seconds.toFixed(2)} s, qemu ${qemu.seconds.toFixed(2)} s, translated ${wasmRun.seconds.toFixed(2)} s\n`);
+}
+
+const pad = (s, n) => String(s).padStart(n);
+console.log(`variant ${values.variant}, best of ${repeat}; ratios are time / native time`);
+console.log(`${'benchmark'.padEnd(10)} ${pad('native s', 9)} ${pad('qemu s', 8)} ${pad('wasm s', 8)} ${pad('qemu x', 7)} ${pad('wasm x', 7)} ${pad('wasm/qemu', 9)} ${pad('translate s', 11)}`);
+for (const r of rows) {
+  console.log(
+    `${r.name.padEnd(10)} ${pad(r.native.toFixed(2), 9)} ${pad(r.qemu.toFixed(2), 8)} ${pad(r.wasm.toFixed(2), 8)} ${pad((r.qemu / r.native).toFixed(2), 7)} ${pad((r.wasm / r.native).toFixed(2), 7)} ${pad((r.wasm / r.qemu).toFixed(2), 9)} ${pad(r.translate.toFixed(1), 11)}`,
+  );
+}
+if (rows.length) {
+  console.log(`geometric mean: qemu ${geo(rows.map((r) => r.qemu / r.native)).toFixed(2)}x native, translated ${geo(rows.map((r) => r.wasm / r.native)).toFixed(2)}x native, translated/qemu ${geo(rows.map((r) => r.wasm / r.qemu)).toFixed(2)}`);
+  const slower = rows.filter((r) => r.wasm >= r.qemu).map((r) => r.name);
+  console.log(slower.length ? `slower than qemu: ${slower.join(', ')}` : 'faster than qemu on every benchmark');
+}
+if (!values['no-busybox'] && existsSync('/bin/busybox')) {
+  const bb = measured(recomp, ['translate', '/bin/busybox', '-o', join(out, 'busybox.wasm')]);
+  console.log(`translate /bin/busybox -O2: ${bb.seconds.toFixed(1)} s, peak ${bb.mb.toFixed(0)} MB`);
+}
