@@ -92,6 +92,11 @@ export function isConst(e: Expr): e is { k: 'const'; ty: 'i32' | 'i64'; v: bigin
 /** Builds one block's statements; temps are numbered per function. */
 export class BlockBuilder {
   stmts: Stmt[] = [];
+  /**
+   * The temp holding each slot's current value, while straight-line code knows it: a
+   * register read twice is read once. Calls and conditional statements forget everything.
+   */
+  private known = new Map<string, Expr>();
   constructor(private temps: Ty[]) {}
 
   /** binds `e` to a fresh temp and returns a reference to it */
@@ -103,10 +108,16 @@ export class BlockBuilder {
     return { k: 'temp', ty: e.ty, id };
   }
   slot(name: string, ty: Ty): Expr {
-    return this.tmp({ k: 'slot', ty, name });
+    const k = this.known.get(name);
+    if (k) return k;
+    const t = this.tmp({ k: 'slot', ty, name });
+    this.known.set(name, t);
+    return t;
   }
   setSlot(name: string, e: Expr): void {
-    this.stmts.push({ k: 'setSlot', name, e });
+    const t = this.tmp(e);
+    this.stmts.push({ k: 'setSlot', name, e: t });
+    this.known.set(name, t);
   }
   load(ty: Ty, size: number, addr: Expr, signed = false): Expr {
     return this.tmp({ k: 'load', ty, size, signed, addr });
@@ -115,7 +126,9 @@ export class BlockBuilder {
     this.stmts.push({ k: 'store', size, addr, e });
   }
   call(ty: Ty, fn: string, ...args: Expr[]): Expr {
-    return this.tmp({ k: 'call', ty, fn, args });
+    const t = this.tmp({ k: 'call', ty, fn, args });
+    this.known.clear();
+    return t;
   }
   copy(dst: Expr, src: Expr, n: Expr): void {
     this.stmts.push({ k: 'copy', dst, src, n });
@@ -123,30 +136,29 @@ export class BlockBuilder {
   fill(dst: Expr, byte: Expr, n: Expr): void {
     this.stmts.push({ k: 'fill', dst, byte, n });
   }
-  /** assigns a new value to an existing temp (both arms of a `when` must then set it) */
-  reassign(t: Expr, e: Expr): void {
-    if (t.k !== 'temp') throw new Error('reassign needs a temp');
-    this.stmts.push({ k: 'set', id: t.id, e });
-  }
   leave(pc: Expr): void {
     this.stmts.push({ k: 'leave', pc });
   }
   do(fn: string, ...args: Expr[]): void {
     this.stmts.push({ k: 'do', fn, args });
+    this.known.clear();
   }
   /** statements built by `body` run only when `cond` holds */
   when(cond: Expr, body: () => void, otherwise?: () => void): void {
+    this.known.clear();
     const outer = this.stmts;
     this.stmts = [];
     body();
     const then = this.stmts;
     let els: Stmt[] | undefined;
     if (otherwise) {
+      this.known.clear();
       this.stmts = [];
       otherwise();
       els = this.stmts;
     }
     this.stmts = outer;
     this.stmts.push({ k: 'if', cond, then, else: els });
+    this.known.clear();
   }
 }
