@@ -1,6 +1,6 @@
 // ELF → wasm: lays the image out in guest memory, recovers functions and blocks, lifts each
 // block with the architecture's front end and hands everything to the wasm back end.
-import { discoverCode, type CodeMap } from '../analyze/discovery.js';
+import { discoverCode, type Block, type CodeMap } from '../analyze/discovery.js';
 import { readElf, type Elf } from '../elf/index.js';
 import type { BlockIR, FunctionIR, Ty } from '../ir/index.js';
 import { decoderFor } from '../isa/index.js';
@@ -174,8 +174,38 @@ function discoverWithCodeRefs(elf: Elf, decoder: Decoder, dataRefs: number[], pa
         }
       }
     }
+    // a setjmp that calls setjmp (musl's sigsetjmp): a longjmp lands after that inner call
+    // when the outer frame is long gone, so that point must be an entry of its own
+    const twice = returnsTwice(elf, decoder, code);
+    for (const f of twice) {
+      for (const b of functionBlocks(code, f)) {
+        for (let a = b.start; a < b.end; ) {
+          const i = decodeAt(a);
+          if (!i) break;
+          a += i.length;
+          if (i.flow === 'call' && i.target !== undefined && twice.has(i.target) && !roots.has(a)) roots.add(a);
+        }
+      }
+    }
     if (roots.size === before) return code;
   }
+}
+
+/** the discovered blocks of the function at `entry`, shared ones included (jumps to other entries are tail calls) */
+function functionBlocks(code: CodeMap, entry: number): Block[] {
+  const out: Block[] = [];
+  const seen = new Set<number>();
+  const work = [entry];
+  while (work.length) {
+    const a = work.pop()!;
+    if (seen.has(a)) continue;
+    seen.add(a);
+    const b = code.blocks.get(a);
+    if (!b) continue;
+    out.push(b);
+    for (const t of b.succs) if (t === b.end || t === entry || !code.functions.has(t)) work.push(t);
+  }
+  return out;
 }
 
 interface Layout {

@@ -137,7 +137,9 @@ export class Signals {
         this.defaultAction(sig);
       }
       const r = this.runHandler(sig, act, rax, nextPc);
-      if (r === undefined) return rax; // left by a non-local jump: the redirect is set
+      // left by a non-local jump (siglongjmp): the redirect is set, and rax is what the
+      // jump left there (the syscall's return value must not overwrite it)
+      if (r === undefined) return this.p.reg('rax');
       rax = r;
     }
     return rax;
