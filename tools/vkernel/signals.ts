@@ -180,11 +180,9 @@ export class Signals {
     p.setReg('rsi', BigInt(frame + INFO));
     p.setReg('rdx', BigInt(frame + UC));
     p.setReg('rax', 0n);
-    const saved = this.mask;
     this.mask |= act.mask & ~UNBLOCKABLE;
     if (!(act.flags & SA_NODEFER)) this.mask |= bit(sig);
     if (act.flags & SA_RESETHAND) this.actions.delete(sig);
-    void saved;
     try {
       let pc = Number(act.handler);
       for (;;) {
@@ -208,16 +206,12 @@ export class Signals {
     const m = p.mem;
     for (const [k, name] of SC_REGS.entries()) p.setReg(name, m.u64(frame + MCONTEXT + k * 8));
     const fl = m.u64(frame + MCONTEXT + 136);
-    p.setReg('flags', fl & 0xcd5n);
-    const rip = Number(m.u64(frame + MCONTEXT + 128));
+    p.setReg('flags', fl & 0xdd5n); // arithmetic flags and DF
     const fp = Number(m.u64(frame + MCONTEXT + 184));
     if (fp && m.range(fp, 512)) p.loadVectors(fp + 160);
     this.mask = m.u64(frame + SIGMASK) & ~UNBLOCKABLE;
-    this.restoredRip = rip;
     return p.reg('rax');
   }
-  /** where rt_sigreturn said to go on (normally the interrupted instruction) */
-  restoredRip = 0;
 
   /** the frame of the handler that is returning: its ucontext is at rsp (pretcode was popped) */
   sigreturn(): never {

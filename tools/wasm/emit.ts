@@ -31,7 +31,7 @@ export interface FnInfo {
 }
 
 /** binaryen builder methods by dotted path ('i64.add', 'f64.convert_s.i64'), looked up once */
-const builders = new Map<string, (...a: unknown[]) => Ref>();
+const builders = new WeakMap<binaryen.Module, Map<string, (...a: unknown[]) => Ref>>();
 
 export class Emitter {
   constructor(
@@ -70,7 +70,9 @@ export class Emitter {
   }
 
   private builder(path: string): (...a: unknown[]) => Ref {
-    let f = builders.get(path);
+    let cache = builders.get(this.mod);
+    if (!cache) builders.set(this.mod, (cache = new Map()));
+    let f = cache.get(path);
     if (f) return f;
     let o: unknown = this.mod;
     const parts = path.split('.');
@@ -82,7 +84,7 @@ export class Emitter {
     }
     const fn = o as (...a: unknown[]) => Ref;
     f = (...a: unknown[]) => fn.apply(owner, a);
-    builders.set(path, f);
+    cache.set(path, f);
     return f;
   }
 
