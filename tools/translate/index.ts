@@ -114,6 +114,21 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   };
 }
 
+/** decodes the instruction at a link-time address `a`, reporting it at `a + base` */
+function decoderAt(elf: Elf, decoder: Decoder, base = 0): (a: number) => Insn | undefined {
+  const ranges = elf.codeRanges();
+  return (a) => {
+    for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a + base);
+    return undefined;
+  };
+}
+
+/** whether a link-time address lies in the file contents of an executable PT_LOAD */
+function inExecutableSegment(elf: Elf): (a: number) => boolean {
+  const exec = elf.segments.filter((s) => s.type === 1 && s.flags & 1);
+  return (a) => exec.some((s) => a >= s.vaddr && a < s.vaddr + s.filesz);
+}
+
 /**
  * Code addresses the image holds as data: 8-byte words in writable or read-only data that
  * point into an executable segment (non-PIE), and RELATIVE relocation addends (PIE). They
@@ -122,8 +137,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
  * addresses cost some code size, nothing else.
  */
 function codePointersInData(elf: Elf): number[] {
-  const exec = elf.segments.filter((s) => s.type === 1 && s.flags & 1);
-  const inCode = (a: number) => exec.some((s) => a >= s.vaddr && a < s.vaddr + s.filesz);
+  const inCode = inExecutableSegment(elf);
   const out = new Set<number>();
   for (const r of elf.relocations()) if (/RELATIVE$/.test(r.typeName) && inCode(r.addend)) out.add(r.addend);
   if (elf.linking !== 'static-pie') {
@@ -148,13 +162,8 @@ function codePointersInData(elf: Elf): number[] {
  * Repeats while new addresses turn up (a few rounds at most in practice).
  */
 function discoverWithCodeRefs(elf: Elf, decoder: Decoder, dataRefs: number[], pads: Map<number, number[]>): CodeMap {
-  const exec = elf.segments.filter((s) => s.type === 1 && s.flags & 1);
-  const inCode = (a: number) => exec.some((s) => a >= s.vaddr && a < s.vaddr + s.filesz);
-  const ranges = elf.codeRanges();
-  const decodeAt = (a: number): Insn | undefined => {
-    for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a);
-    return undefined;
-  };
+  const inCode = inExecutableSegment(elf);
+  const decodeAt = decoderAt(elf, decoder);
   const roots = new Set(dataRefs);
   for (let round = 0; ; round++) {
     const code = discoverCode(elf, decoder, [...roots].sort((a, b) => a - b), pads);
@@ -250,11 +259,7 @@ interface Lifted {
 }
 
 function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions, twice: Set<number>, pads: Map<number, number[]>): Lifted {
-  const ranges = elf.codeRanges();
-  const decodeAt = (a: number): Insn | undefined => {
-    for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a + base);
-    return undefined;
-  };
+  const decodeAt = decoderAt(elf, decoder, base);
   const functions: FunctionIR[] = [];
   const faults = new Map<number, string>();
   const fdes = elf.fdes().filter((f) => pads.has(f.start)).sort((a, b) => a.start - b.start);
@@ -377,11 +382,7 @@ const RETURNS_TWICE = /^(_?setjmp|__sigsetjmp|sigsetjmp|__setjmp|savectx|vfork|_
  * address, `mov reg, [rsp]`, before moving the stack pointer.
  */
 function returnsTwice(elf: Elf, decoder: Decoder, code: CodeMap): Set<number> {
-  const ranges = elf.codeRanges();
-  const decodeAt = (a: number): Insn | undefined => {
-    for (const r of ranges) if (a >= r.address && a < r.address + r.bytes.length) return decoder.decode(r.bytes, a - r.address, a);
-    return undefined;
-  };
+  const decodeAt = decoderAt(elf, decoder);
   const out = new Set<number>();
   for (const [entry, f] of code.functions) {
     if (f.name && RETURNS_TWICE.test(f.name)) {

@@ -7,20 +7,11 @@ import { SYSCALL_HANDLERS, type SyscallArgs } from './syscalls.js';
 import { SYSCALLS_X86_64 } from '../analyze/syscall-tables.js';
 import { cpuidAnswer } from './cpu.js';
 import { X87 } from './x87.js';
+import { STRING_KINDS } from '../isa/x86_64/lift/data.js';
 import { Signals } from './signals.js';
+import type { ImageMeta } from '../translate/index.js';
 
-export interface ImageMeta {
-  format: string;
-  arch: 'x86_64';
-  entry: number;
-  base: number;
-  phdr: number;
-  phent: number;
-  phnum: number;
-  brk: number;
-  codeBase: number;
-  faults: [number, string][];
-}
+export type { ImageMeta };
 
 export interface RunOptions {
   args: string[];
@@ -137,8 +128,7 @@ export class Process {
 
   private killed(signal: number, detail: string): RunResult {
     const name = SIGNAL_NAMES[signal] ?? `signal ${signal}`;
-    const core = [3, 4, 6, 7, 8, 11, 5, 24, 25, 31].includes(signal);
-    const message = `recomp: guest killed by ${name}${detail ? ` (${detail})` : ''}${core ? '' : ''}`;
+    const message = `recomp: guest killed by ${name}${detail ? ` (${detail})` : ''}`;
     return { status: 128 + signal, signal, message };
   }
 
@@ -233,12 +223,12 @@ export class Process {
     const mask = (1n << BigInt(size * 8)) - 1n;
     let flags: { a: bigint; b: bigint } | undefined;
     const once = () => {
-      switch (kind) {
-        case 0: put(rdi, get(rsi)); rsi += step; rdi += step; break; // movs
-        case 1: put(rdi, rax & mask); rdi += step; break; // stos
-        case 2: this.setAcc(size, get(rsi)); rsi += step; break; // lods
-        case 3: flags = { a: get(rsi), b: get(rdi) }; rsi += step; rdi += step; break; // cmps
-        case 4: flags = { a: rax & mask, b: get(rdi) }; rdi += step; break; // scas
+      switch (STRING_KINDS[kind]) {
+        case 'movs': put(rdi, get(rsi)); rsi += step; rdi += step; break;
+        case 'stos': put(rdi, rax & mask); rdi += step; break;
+        case 'lods': this.setAcc(size, get(rsi)); rsi += step; break;
+        case 'cmps': flags = { a: get(rsi), b: get(rdi) }; rsi += step; rdi += step; break;
+        case 'scas': flags = { a: rax & mask, b: get(rdi) }; rdi += step; break;
       }
     };
     if (!rep) once();
@@ -246,7 +236,7 @@ export class Process {
       while (rcx !== 0n) {
         once();
         rcx--;
-        if (flags && (kind === 3 || kind === 4)) {
+        if (flags) {
           const equal = flags.a === flags.b;
           if ((rep === 1 && !equal) || (rep === 2 && equal)) break;
         }
@@ -260,8 +250,7 @@ export class Process {
 
   private setAcc(size: number, v: bigint): void {
     const rax = this.reg('rax');
-    if (size === 8) this.setReg('rax', v);
-    else if (size === 4) this.setReg('rax', v);
+    if (size >= 4) this.setReg('rax', v); // a 32-bit write zero-extends
     else {
       const m = (1n << BigInt(size * 8)) - 1n;
       this.setReg('rax', (rax & ~m) | v);
@@ -294,7 +283,6 @@ export class Process {
   private buildStack(): number {
     const m = this.mem;
     let sp = STACK_TOP;
-    const strings: number[] = [];
     const putString = (s: string): number => {
       const b = Buffer.from(s + '\0', 'utf8');
       sp -= b.length;
@@ -332,7 +320,6 @@ export class Process {
       w(k);
       w(v);
     }
-    void strings;
     return sp;
   }
 
