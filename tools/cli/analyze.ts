@@ -5,7 +5,7 @@ import { analyzeInputs, type InputReport } from '../analyze/driver.js';
 import type { AnalysisRecord, ElfRecord } from '../analyze/record.js';
 import { FLAG_NAMES } from '../analyze/record.js';
 import { parseFlags } from './args.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError } from './command.js';
 import { progressBar } from './progress.js';
 import { VERSION } from './version.js';
 
@@ -45,56 +45,52 @@ Examples:
   recomp analyze image.tar --platform linux/arm64
 `;
 
-export const analyzeCommand: Command = {
-  name: 'analyze',
-  summary: 'report arch, linking, syscalls and translatability of ELF files, root file systems and images',
-  async run(args) {
-    const { values, positionals } = parseFlags(args, {
-      json: { type: 'boolean' },
-      platform: { type: 'string' },
-      code: { type: 'boolean' },
-      'no-code': { type: 'boolean' },
-      jobs: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
+export async function analyze(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    json: { type: 'boolean' },
+    platform: { type: 'string' },
+    code: { type: 'boolean' },
+    'no-code': { type: 'boolean' },
+    jobs: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('no PATH given');
+  let jobs: number | undefined;
+  if (values.jobs !== undefined) {
+    jobs = Number(values.jobs);
+    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs wants a whole number from 1 to 256, not '${values.jobs}'`);
+  }
+  let reports: InputReport[];
+  try {
+    reports = await analyzeInputs(positionals, {
+      jobs,
+      platform: values.platform,
+      code: values['no-code'] ? false : values.code ? true : undefined,
+      onProgress: progressBar('analyze'),
     });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
+  } catch (e) {
+    if (e instanceof ImageError) {
+      process.stderr.write(`recomp analyze: ${e.message}\n`);
+      return 1;
     }
-    if (positionals.length === 0) throw new UsageError('no PATH given');
-    let jobs: number | undefined;
-    if (values.jobs !== undefined) {
-      jobs = Number(values.jobs);
-      if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new UsageError(`--jobs wants a whole number from 1 to 256, not '${values.jobs}'`);
+    throw e;
+  }
+  if (values.json) process.stdout.write(JSON.stringify(toJson(reports), null, 2) + '\n');
+  else printTables(reports);
+  let status = 0;
+  for (const r of reports) {
+    if (r.kind === 'file' && r.records.length === 0) {
+      process.stderr.write(`recomp analyze: ${r.input}: neither an ELF file nor a #! script\n`);
+      status = 1;
     }
-    let reports: InputReport[];
-    try {
-      reports = await analyzeInputs(positionals, {
-        jobs,
-        platform: values.platform,
-        code: values['no-code'] ? false : values.code ? true : undefined,
-        onProgress: progressBar('analyze'),
-      });
-    } catch (e) {
-      if (e instanceof ImageError) {
-        process.stderr.write(`recomp analyze: ${e.message}\n`);
-        return 1;
-      }
-      throw e;
-    }
-    if (values.json) process.stdout.write(JSON.stringify(toJson(reports), null, 2) + '\n');
-    else printTables(reports);
-    let status = 0;
-    for (const r of reports) {
-      if (r.kind === 'file' && r.records.length === 0) {
-        process.stderr.write(`recomp analyze: ${r.input}: neither an ELF file nor a #! script\n`);
-        status = 1;
-      }
-      for (const rec of r.records) if (rec.kind === 'error') status = 1;
-    }
-    return status;
-  },
-};
+    for (const rec of r.records) if (rec.kind === 'error') status = 1;
+  }
+  return status;
+}
 
 function toJson(reports: InputReport[]) {
   return {

@@ -1,9 +1,6 @@
 // The subcommand table: one entry per command, with the one-line purpose --help shows.
 import type { Writable } from 'node:stream';
-import { analyzeCommand } from './analyze.js';
 import type { Command } from './command.js';
-import { execCommand, runCommand } from './run.js';
-import { translateCommand } from './translate.js';
 
 
 /** A command whose issue has not landed yet: it says so instead of pretending. */
@@ -11,7 +8,7 @@ function notYet(name: string, summary: string): Command {
   return {
     name,
     summary: `${summary} (not available yet)`,
-    async run() {
+    load: async () => async () => {
       process.stderr.write(`recomp ${name}: not supported yet in this version of recomp\n`);
       return 2;
     },
@@ -19,10 +16,22 @@ function notYet(name: string, summary: string): Command {
 }
 
 export const commands: Command[] = [
-  analyzeCommand,
-  translateCommand,
-  runCommand,
-  execCommand,
+  {
+    name: 'analyze',
+    summary: 'report arch, linking, syscalls and translatability of ELF files, root file systems and images',
+    load: async () => (await import('./analyze.js')).analyze,
+  },
+  {
+    name: 'translate',
+    summary: 'translate a static x86_64 ELF executable into a WebAssembly module',
+    load: async () => (await import('./translate.js')).translateMain,
+  },
+  { name: 'run', summary: 'run a translated module under the vkernel', load: async () => (await import('./run.js')).run },
+  {
+    name: 'exec',
+    summary: 'translate (cached) and run an ELF executable in one step',
+    load: async () => (await import('./run.js')).exec,
+  },
   notYet('aot', 'compile a module ahead of time into a native blob'),
   notYet('keygen', 'create an Ed25519 signing key pair'),
   notYet('sign', 'sign a module or blob manifest'),

@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest);
+    return await (await command.load())(rest);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`recomp ${name}: ${e.message}\nRun 'recomp ${name} --help' for usage.\n`);

@@ -4,11 +4,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { TranslateError } from '../translate/index.js';
 import { ModuleError, runModule, type Grant } from '../vkernel/index.js';
 import { parseFlags } from './args.js';
-import { UsageError, type Command } from './command.js';
-import { translateFile } from './translate.js';
+import { UsageError } from './command.js';
 import { VERSION } from './version.js';
 
 const RUN_OPTIONS = `Options:
@@ -108,73 +106,67 @@ function split(args: string[], modulePositionals = 1): [string[], string[]] {
   return [mine, args.slice(k)];
 }
 
-export const runCommand: Command = {
-  name: 'run',
-  summary: 'run a translated module under the vkernel',
-  async run(args) {
-    const [mine, guestArgs] = split(args);
-    const { values, positionals } = parseFlags(mine, FLAGS);
-    if (values.help) {
-      process.stdout.write(RUN_HELP);
-      return 0;
-    }
-    if (positionals.length < 1) throw new UsageError('run takes a module (see recomp run --help)');
-    const [module, ...rest] = positionals;
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(module);
-    } catch (e) {
-      process.stderr.write(`recomp run: cannot read ${module}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+export async function run(args: string[]): Promise<number> {
+  const [mine, guestArgs] = split(args);
+  const { values, positionals } = parseFlags(mine, FLAGS);
+  if (values.help) {
+    process.stdout.write(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length < 1) throw new UsageError('run takes a module (see recomp run --help)');
+  const [module, ...rest] = positionals;
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(module);
+  } catch (e) {
+    process.stderr.write(`recomp run: cannot read ${module}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 1;
+  }
+  try {
+    return await runAndReport(bytes, basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
+  } catch (e) {
+    if (e instanceof ModuleError) {
+      process.stderr.write(`recomp run: ${module}: ${e.message}\n`);
       return 1;
     }
+    throw e;
+  }
+}
+
+export async function exec(args: string[]): Promise<number> {
+  const [mine, guestArgs] = split(args);
+  const { values, positionals } = parseFlags(mine, { ...FLAGS, O: { type: 'string', short: 'O' } });
+  if (values.help) {
+    process.stdout.write(EXEC_HELP);
+    return 0;
+  }
+  if (positionals.length < 1) throw new UsageError('exec takes an ELF file (see recomp exec --help)');
+  const [elf, ...rest] = positionals;
+  const level = values.O ?? '2';
+  if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
+  let input: Uint8Array;
+  try {
+    input = readFileSync(elf);
+  } catch (e) {
+    process.stderr.write(`recomp exec: cannot read ${elf}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    return 1;
+  }
+  const cacheDir = process.env.RECOMP_CACHE ?? join(homedir(), '.cache', 'recomp', 'modules');
+  mkdirSync(cacheDir, { recursive: true });
+  const key = createHash('sha256').update(input).update(`\0recomp ${VERSION} -O${level}`).digest('hex');
+  const cached = join(cacheDir, `${key}.wasm`);
+  if (!existsSync(cached)) {
+    // the translator (and binaryen) load only on a cache miss
+    const [{ translateFile }, { TranslateError }] = await Promise.all([import('./translate.js'), import('../translate/index.js')]);
     try {
-      return await runAndReport(bytes, basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
+      translateFile(elf, cached, Number(level));
     } catch (e) {
-      if (e instanceof ModuleError) {
-        process.stderr.write(`recomp run: ${module}: ${e.message}\n`);
+      if (e instanceof TranslateError) {
+        process.stderr.write(`recomp exec: ${e.message}\n`);
         return 1;
       }
       throw e;
     }
-  },
-};
-
-export const execCommand: Command = {
-  name: 'exec',
-  summary: 'translate (cached) and run an ELF executable in one step',
-  async run(args) {
-    const [mine, guestArgs] = split(args);
-    const { values, positionals } = parseFlags(mine, { ...FLAGS, O: { type: 'string', short: 'O' } });
-    if (values.help) {
-      process.stdout.write(EXEC_HELP);
-      return 0;
-    }
-    if (positionals.length < 1) throw new UsageError('exec takes an ELF file (see recomp exec --help)');
-    const [elf, ...rest] = positionals;
-    const level = values.O ?? '2';
-    if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
-    let input: Uint8Array;
-    try {
-      input = readFileSync(elf);
-    } catch (e) {
-      process.stderr.write(`recomp exec: cannot read ${elf}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-      return 1;
-    }
-    const cacheDir = process.env.RECOMP_CACHE ?? join(homedir(), '.cache', 'recomp', 'modules');
-    mkdirSync(cacheDir, { recursive: true });
-    const key = createHash('sha256').update(input).update(`\0recomp ${VERSION} -O${level}`).digest('hex');
-    const cached = join(cacheDir, `${key}.wasm`);
-    if (!existsSync(cached)) {
-      try {
-        translateFile(elf, cached, Number(level));
-      } catch (e) {
-        if (e instanceof TranslateError) {
-          process.stderr.write(`recomp exec: ${e.message}\n`);
-          return 1;
-        }
-        throw e;
-      }
-    }
-    return runAndReport(readFileSync(cached), basename(elf), [...rest, ...guestArgs], values);
-  },
-};
+  }
+  return runAndReport(readFileSync(cached), basename(elf), [...rest, ...guestArgs], values);
+}

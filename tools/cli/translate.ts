@@ -7,7 +7,7 @@ import { decoderFor } from '../isa/index.js';
 import { analyzeSyscalls } from '../analyze/syscalls.js';
 import { translate, TranslateError, type TranslateResult } from '../translate/index.js';
 import { parseFlags } from './args.js';
-import { UsageError, type Command } from './command.js';
+import { UsageError } from './command.js';
 import { VERSION } from './version.js';
 
 const HELP = `Usage: recomp translate ELF -o OUT.wasm [options]
@@ -19,7 +19,9 @@ the module may make. The same input and options always give the same bytes.
 
 Options:
   -o, --output FILE   the module to write (required)
-  -O LEVEL            optimisation: 0 (fastest to translate) to 3; default 2
+  -O LEVEL            optimisation: 0 (fastest to translate, least compact code), 1 (fold
+                      temporaries), 2 (also pack locals; the default), 3 (binaryen's whole
+                      pipeline: slowest to translate, rarely faster to run)
   --report FILE       also write a JSON report: functions, blocks, instructions, and every
                       address where the guest faults because code was not translatable
   --json              print the report on stdout
@@ -88,56 +90,52 @@ export function writeAtomic(path: string, data: Uint8Array | string): void {
   renameSync(tmp, path);
 }
 
-export const translateCommand: Command = {
-  name: 'translate',
-  summary: 'translate a static x86_64 ELF executable into a WebAssembly module',
-  async run(args) {
-    const { values, positionals } = parseFlags(args, {
-      output: { type: 'string', short: 'o' },
-      O: { type: 'string', short: 'O' },
-      report: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
+export async function translateMain(args: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(args, {
+    output: { type: 'string', short: 'o' },
+    O: { type: 'string', short: 'O' },
+    report: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('translate takes one ELF file (see recomp translate --help)');
+  if (!values.output) throw new UsageError('translate needs -o OUT.wasm');
+  const level = values.O ?? '2';
+  if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
+  const started = Date.now();
+  const tty = process.stderr.isTTY;
+  try {
+    const { result, manifest } = translateFile(positionals[0], values.output, Number(level), tty ? (p) => process.stderr.write(`\r\x1b[Ktranslate: ${p}...`) : undefined);
+    if (tty) process.stderr.write('\r\x1b[K');
+    const report = {
+      schema: 'recomp.translate-report/v1',
+      input: manifest.input,
+      output: manifest.output,
+      stats: result.stats,
+      faults: result.meta.faults.map(([pc, reason]) => ({ address: `0x${pc.toString(16)}`, reason })),
+      seconds: (Date.now() - started) / 1000,
+    };
+    if (values.report) writeAtomic(values.report, JSON.stringify(report, null, 2) + '\n');
+    if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else {
+      const s = result.stats;
+      process.stderr.write(
+        `recomp translate: ${values.output}: ${s.functions} functions, ${s.blocks} blocks, ${s.instructions} instructions, ${result.wasm.length} bytes in ${report.seconds.toFixed(1)} s` +
+          (s.faults ? `; ${s.faults} places fault when reached (see --report)` : '') +
+          '\n',
+      );
     }
-    if (positionals.length !== 1) throw new UsageError('translate takes one ELF file (see recomp translate --help)');
-    if (!values.output) throw new UsageError('translate needs -o OUT.wasm');
-    const level = values.O ?? '2';
-    if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
-    const started = Date.now();
-    const tty = process.stderr.isTTY;
-    try {
-      const { result, manifest } = translateFile(positionals[0], values.output, Number(level), tty ? (p) => process.stderr.write(`\r\x1b[Ktranslate: ${p}...`) : undefined);
-      if (tty) process.stderr.write('\r\x1b[K');
-      const report = {
-        schema: 'recomp.translate-report/v1',
-        input: manifest.input,
-        output: manifest.output,
-        stats: result.stats,
-        faults: result.meta.faults.map(([pc, reason]) => ({ address: `0x${pc.toString(16)}`, reason })),
-        seconds: (Date.now() - started) / 1000,
-      };
-      if (values.report) writeAtomic(values.report, JSON.stringify(report, null, 2) + '\n');
-      if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-      else {
-        const s = result.stats;
-        process.stderr.write(
-          `recomp translate: ${values.output}: ${s.functions} functions, ${s.blocks} blocks, ${s.instructions} instructions, ${result.wasm.length} bytes in ${report.seconds.toFixed(1)} s` +
-            (s.faults ? `; ${s.faults} places fault when reached (see --report)` : '') +
-            '\n',
-        );
-      }
-      return 0;
-    } catch (e) {
-      if (tty) process.stderr.write('\r\x1b[K');
-      if (e instanceof TranslateError) {
-        process.stderr.write(`recomp translate: ${e.message}\n`);
-        return 1;
-      }
-      throw e;
+    return 0;
+  } catch (e) {
+    if (tty) process.stderr.write('\r\x1b[K');
+    if (e instanceof TranslateError) {
+      process.stderr.write(`recomp translate: ${e.message}\n`);
+      return 1;
     }
-  },
-};
+    throw e;
+  }
+}

@@ -7,7 +7,7 @@ import { SYSCALL_HANDLERS, type SyscallArgs } from './syscalls.js';
 import { SYSCALLS_X86_64 } from '../analyze/syscall-tables.js';
 import { cpuidAnswer } from './cpu.js';
 import { X87 } from './x87.js';
-import { STRING_KINDS } from '../isa/x86_64/lift/data.js';
+import { STRING_KINDS } from '../isa/x86_64/lift/string-kinds.js';
 import { Signals } from './signals.js';
 import type { ImageMeta } from '../translate/index.js';
 

@@ -3,6 +3,7 @@ import { i32, i64, op } from '../../../ir/index.js';
 import type { Insn } from '../../types.js';
 import { add, and, sext, shl, sub, trunc, Unsupported, wrap, zext32, type X86Block } from './context.js';
 import type { Semantics } from './table.js';
+import { STRING_KINDS } from './string-kinds.js';
 
 function mov(x: X86Block, i: Insn): void {
   const [d, s] = i.operands;
@@ -250,9 +251,6 @@ function singleString(x: X86Block, kind: 'movs' | 'stos' | 'lods' | 'cmps' | 'sc
   if (kind === 'movs' || kind === 'lods' || kind === 'cmps') x.b.setSlot('rsi', add(rsi, step));
   if (kind !== 'lods') x.b.setSlot('rdi', add(rdi, step));
 }
-
-/** the vkernel's `string` helper numbers the kinds in this order */
-export const STRING_KINDS = ['movs', 'stos', 'lods', 'cmps', 'scas'] as const;
 
 export const DATA: Record<string, Semantics> = {
   mov,
