@@ -1,8 +1,9 @@
 // Benchmark of translated programs (not a timed test): the eight corpus benchmarks at their
 // full size (cases.tsv), run natively, under qemu-x86_64 and translated (`recomp run` of a
-// module made at -O2), side by side in one run, best of BENCH_REPEAT; and the translation
+// module made at -O LEVEL, default 2), side by side in one run, best of BENCH_REPEAT; and the translation
 // of Debian's /bin/busybox (seconds, peak memory). Prints a table and the ratios.
 //   bench/run.sh [--variant x86_64-glibc|x86_64-musl|x86_64-glibc-pie] [--only NAME,...]
+//                [-O LEVEL] [--no-qemu] [--no-busybox]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ const recomp = join(root, 'bin', 'recomp');
 const corpus = process.env.RECOMP_CORPUS ?? join(root, '.cache', 'corpus');
 const out = join(root, '.cache', 'bench');
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' }, 'no-busybox': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' }, O: { type: 'string', short: 'O', default: '2' }, 'no-qemu': { type: 'boolean' }, 'no-busybox': { type: 'boolean' } } });
 mkdirSync(out, { recursive: true });
 
 const cases = readFileSync(join(root, '..', 'shared', 'corpus', 'cases.tsv'), 'utf8')
@@ -51,11 +52,11 @@ const rows = [];
 for (const [name, , args] of cases) {
   const bin = join(corpus, values.variant, name);
   if (!existsSync(bin)) continue;
-  const wasm = join(out, `${values.variant}-${name}.wasm`);
-  const tr = measured(recomp, ['translate', bin, '-o', wasm]);
+  const wasm = join(out, `${values.variant}-${name}-O${values.O}.wasm`);
+  const tr = measured(recomp, ['translate', bin, '-o', wasm, `-O${values.O}`]);
   const argv = args.split(/\s+/);
   const native = timed(bin, argv);
-  const qemu = timed('qemu-x86_64', [bin, ...argv]);
+  const qemu = values['no-qemu'] ? { seconds: NaN } : timed('qemu-x86_64', [bin, ...argv]);
   const wasmRun = timed(recomp, ['run', wasm, '--', ...argv]);
   if (wasmRun.stdout !== native.stdout) throw new Error(`${name}: translated output differs from native`);
   rows.push({ name, native: native.seconds, qemu: qemu.seconds, wasm: wasmRun.seconds, translate: tr.seconds });
@@ -63,7 +64,7 @@ for (const [name, , args] of cases) {
 }
 
 const pad = (s, n) => String(s).padStart(n);
-console.log(`variant ${values.variant}, best of ${repeat}; ratios are time / native time`);
+console.log(`variant ${values.variant}, -O${values.O}, best of ${repeat}; ratios are time / native time`);
 console.log(`${'benchmark'.padEnd(10)} ${pad('native s', 9)} ${pad('qemu s', 8)} ${pad('wasm s', 8)} ${pad('qemu x', 7)} ${pad('wasm x', 7)} ${pad('wasm/qemu', 9)} ${pad('translate s', 11)}`);
 for (const r of rows) {
   console.log(
@@ -76,6 +77,6 @@ if (rows.length) {
   console.log(slower.length ? `slower than qemu: ${slower.join(', ')}` : 'faster than qemu on every benchmark');
 }
 if (!values['no-busybox'] && existsSync('/bin/busybox')) {
-  const bb = measured(recomp, ['translate', '/bin/busybox', '-o', join(out, 'busybox.wasm')]);
-  console.log(`translate /bin/busybox -O2: ${bb.seconds.toFixed(1)} s, peak ${bb.mb.toFixed(0)} MB`);
+  const bb = measured(recomp, ['translate', '/bin/busybox', '-o', join(out, `busybox-O${values.O}.wasm`), `-O${values.O}`]);
+  console.log(`translate /bin/busybox -O${values.O}: ${bb.seconds.toFixed(1)} s, peak ${bb.mb.toFixed(0)} MB`);
 }

@@ -52,11 +52,11 @@ export const X86_IMPORTS: ImportDecl[] = [
   { name: 'string', params: ['i32', 'i32', 'i32'], result: 'none', touchesState: true },
   { name: 'cpuid', params: ['i32', 'i32'], result: 'i64', touchesState: false },
   { name: 'rdtsc', params: [], result: 'i64', touchesState: false },
-  { name: 'raise', params: ['i32', 'i32'], result: 'none', touchesState: true },
-  { name: 'fault', params: ['i32', 'i32'], result: 'none', touchesState: true },
+  { name: 'raise', params: ['i32', 'i32'], result: 'none', touchesState: true, noReturn: true },
+  { name: 'fault', params: ['i32', 'i32'], result: 'none', touchesState: true, noReturn: true },
   { name: 'div128', params: ['i64', 'i64', 'i64', 'i32', 'i32'], result: 'i64', touchesState: false },
   { name: 'x87', params: ['i32', 'i32', 'i32'], result: 'i64', touchesState: false },
-  { name: 'segv', params: ['i64'], result: 'none', touchesState: true },
+  { name: 'segv', params: ['i64'], result: 'none', touchesState: false, noReturn: true },
 ];
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {

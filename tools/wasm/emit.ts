@@ -28,6 +28,8 @@ export interface FnInfo {
   result: Ty | 'none';
   /** true: the cached slots must be in their globals before the call and are reloaded after */
   touchesState: boolean;
+  /** true: the call never returns (it ends the guest): the engine need keep nothing live across it */
+  noReturn?: boolean;
 }
 
 /** binaryen builder methods by dotted path ('i64.add', 'f64.convert_s.i64'), looked up once */
@@ -141,7 +143,9 @@ export class Emitter {
         m.local.set(s, this.expr(a)),
         m.if(
           m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(GUARD))), m.i64.const(BigInt(this.limit - GUARD))),
-          m.call(this.fn('segv').name, [get()], binaryen.none),
+          // segv does not return: saying so frees the engine from keeping every live value
+          // across the call (register pressure in hot loops)
+          m.block(null, [m.call(this.fn('segv').name, [get()], binaryen.none), m.unreachable()]),
         ),
         m.i32.wrap(get()),
       ],
@@ -187,6 +191,7 @@ export class Emitter {
         const f = this.fn(s.fn);
         const c = m.call(f.name, s.args.map((a) => this.expr(a)), f.result === 'none' ? binaryen.none : wasmType(f.result));
         const call = f.result === 'none' ? c : m.drop(c);
+        if (f.noReturn) return m.block(null, [...(f.touchesState ? this.spill() : []), call, m.unreachable()]);
         return f.touchesState ? this.around(call) : call;
       }
       case 'copy':

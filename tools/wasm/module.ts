@@ -20,6 +20,8 @@ export interface ImportDecl {
   result: Ty | 'none';
   /** false when the import neither reads nor writes guest state slots (only memory, or nothing) */
   touchesState: boolean;
+  /** true when the import never returns (it ends the guest) */
+  noReturn?: boolean;
 }
 
 export interface ModuleInput {
@@ -97,7 +99,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   for (const imp of input.imports) {
     const name = `vk.${imp.name}`;
     mod.addFunctionImport(name, 'vkernel', imp.name, binaryen.createType(imp.params.map(wasmType)), imp.result === 'none' ? binaryen.none : wasmType(imp.result));
-    fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState });
+    fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState, noReturn: imp.noReturn });
   }
   addArithmeticHelpers(mod, fns);
 
@@ -157,12 +159,14 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   mod.addCustomSection('recomp.image', new TextEncoder().encode(JSON.stringify(input.meta)));
 
   if (!mod.validate()) throw new Error('wasm back end: the generated module does not validate (a translator bug)');
-  if (input.optimize === 1) {
-    // -O1: only fold the lifter's temps back into expressions and pack locals (about half
-    // the time of the full pipeline; the engine's own optimiser does much of the rest)
-    mod.runPasses(['simplify-locals-nostructure', 'vacuum', 'reorder-locals', 'coalesce-locals', 'vacuum']);
-  } else if (input.optimize > 1) {
-    binaryen.setOptimizeLevel(input.optimize);
+  // Hot code runs in V8's optimising tier, which does most of what binaryen's full pipeline
+  // would (measured: the corpus benchmarks run no faster after it, and it costs five times
+  // the translation). What pays is folding the lifter's temps back into expressions (-O1)
+  // and packing locals (-O2, the default); -O3 runs binaryen's full pipeline.
+  if (input.optimize === 1) mod.runPasses(['simplify-locals-nostructure', 'vacuum']);
+  else if (input.optimize === 2) mod.runPasses(['simplify-locals-nostructure', 'vacuum', 'reorder-locals', 'coalesce-locals', 'vacuum']);
+  else if (input.optimize >= 3) {
+    binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(0);
     mod.optimize();
   }
@@ -189,8 +193,12 @@ interface FnContext {
   limit: number;
 }
 
+/** passes through loop heads between two re-entries (see addFunction): rare enough to cost nothing */
+const REENTRY_PERIOD = 1 << 16;
+
 function addFunction(ctx: FnContext, f: FunctionIR): void {
   const { mod } = ctx;
+  const blocks = new Map<number, BlockIR>(f.blocks.map((b) => [b.start, b]));
   const rLocal = 1 + f.temps.length;
   const labelLocal = rLocal + 1;
   const spLocal = labelLocal + 1;
@@ -203,11 +211,11 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     cacheTypes.push(wasmType(ctx.slots.get(name)!));
   }
   const scratch = spLocal + 1 + cacheTypes.length;
+  const tierLocal = scratch + 1;
   const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, new Set([...written].filter((n) => cached.has(n)).sort()), scratch, ctx.limit);
   const spill = () => em.spill();
   const reload = () => em.reload();
   const resumable = f.resumable.length > 0;
-  const blocks = new Map<number, BlockIR>(f.blocks.map((b) => [b.start, b]));
   const rl = new binaryen.Relooper(mod);
   const ref = new Map<number, number>();
   const i32c = (n: number) => mod.i32.const(n | 0);
@@ -244,10 +252,28 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     return resume;
   };
 
+  // V8 runs a function in its baseline tier until it is called again after its optimised
+  // code is ready (wasm has no on-stack replacement), so a long loop in a function entered
+  // once (a guest main) would stay slow. So each loop head counts its passes, and once
+  // REENTRY_PERIOD have gone by, the next outermost loop head reached tail-calls the function
+  // itself, to be entered at that head, and so picks up the optimised code. (Only outermost
+  // heads: an entry into an inner loop would make the control flow irreducible, and the
+  // relooper would dispatch on a label inside the loops.)
+  const heads = loopHeads(f, blocks);
+  const count = () => mod.i32.sub(mod.local.get(tierLocal, binaryen.i32), i32c(1));
+  const reentry = (head: number): Ref =>
+    heads.outer.has(head)
+      ? mod.if(
+          mod.i32.le_s(mod.local.tee(tierLocal, count(), binaryen.i32), i32c(0)),
+          mod.block(null, [...spill(), mod.return_call(fnName(f.entry), [i32c(head)], binaryen.i32)]),
+        )
+      : mod.local.set(tierLocal, count());
+
   type Pending = () => void;
   const pending: Pending[] = [];
   for (const b of f.blocks) {
     const body = b.stmts.map((s) => em.stmt(s));
+    if (heads.all.has(b.start)) body.unshift(reentry(b.start));
     const t: Terminator = b.end;
     const seal = (extra: Ref[]) => mod.block(null, [...body, ...extra], binaryen.none);
     switch (t.k) {
@@ -322,11 +348,82 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     }
   }
   for (const p of pending) p();
-  const entry = ref.get(f.entry);
+  let entry = ref.get(f.entry);
   if (entry === undefined) throw new Error(`wasm back end: function ${f.name} has no block at its entry`);
+  const reentries = [...heads.outer].filter((h) => h !== f.entry).sort((x, y) => x - y);
+  if (reentries.length) {
+    // entered at its start, or at an outermost loop head by its own re-entry
+    const start = entry;
+    entry = rl.addBlock(mod.nop());
+    for (const h of reentries) rl.addBranch(entry, ref.get(h)!, mod.i32.eq(mod.local.get(0, binaryen.i32), i32c(h)), 0);
+    rl.addBranch(entry, start, 0, 0);
+  }
+  const prologue = heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : [];
   // every path ends in a return or tail call; the relooper's structure does not show it
-  const body = mod.block(null, [...reload(), rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
-  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes, binaryen.i64], body);
+  const body = mod.block(null, [...reload(), ...prologue, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
+  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes, binaryen.i64, binaryen.i32], body);
+}
+
+/** in-function successors of a block (a call may come back at any resumable block) */
+function successors(f: FunctionIR, blocks: Map<number, BlockIR>, b: BlockIR): number[] {
+  const t = b.end;
+  const all = (() => {
+    switch (t.k) {
+      case 'jump': return [t.to];
+      case 'branch': return [t.to, t.else];
+      case 'call': case 'icall': return [t.ret, ...f.resumable];
+      case 'ijump': return t.targets;
+      default: return [];
+    }
+  })();
+  return all.filter((a) => blocks.has(a));
+}
+
+interface LoopHeads {
+  /** targets of back edges (depth-first from the entry) */
+  all: Set<number>;
+  /** those in no other loop's body (the blocks that reach its back edges without passing its head) */
+  outer: Set<number>;
+}
+
+function loopHeads(f: FunctionIR, blocks: Map<number, BlockIR>): LoopHeads {
+  const backEdges = new Map<number, number[]>();
+  const state = new Map<number, 'open' | 'done'>();
+  // iterative: guest functions can be deep enough to overflow a recursive walk
+  const stack: { a: number; next: number[] }[] = [];
+  const push = (a: number) => {
+    state.set(a, 'open');
+    stack.push({ a, next: successors(f, blocks, blocks.get(a)!) });
+  };
+  if (blocks.has(f.entry)) push(f.entry);
+  while (stack.length) {
+    const top = stack[stack.length - 1];
+    const n = top.next.pop();
+    if (n === undefined) {
+      state.set(top.a, 'done');
+      stack.pop();
+    } else if (state.get(n) === 'open') {
+      if (!backEdges.has(n)) backEdges.set(n, []);
+      backEdges.get(n)!.push(top.a);
+    }
+    else if (!state.has(n)) push(n);
+  }
+  const preds = new Map<number, number[]>();
+  for (const b of blocks.values()) {
+    for (const n of successors(f, blocks, b)) {
+      if (!preds.has(n)) preds.set(n, []);
+      preds.get(n)!.push(b.start);
+    }
+  }
+  const inner = new Set<number>();
+  for (const [head, tails] of backEdges) {
+    const body = new Set<number>([head]);
+    const work = tails.filter((t) => !body.has(t));
+    for (const t of work) body.add(t);
+    while (work.length) for (const p of preds.get(work.pop()!) ?? []) if (!body.has(p)) body.add(p), work.push(p);
+    for (const other of backEdges.keys()) if (other !== head && body.has(other)) inner.add(other);
+  }
+  return { all: new Set(backEdges.keys()), outer: new Set([...backEdges.keys()].filter((h) => !inner.has(h))) };
 }
 
 /** helper globals that stay globals: the vkernel writes them between reads */
@@ -417,7 +514,7 @@ function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, FnInfo>): v
       body.push(
         mod.if(
           mod.i32.and(mod.i64.eq(g(2), c(-1)), mod.i32.and(fits, mod.i64.eq(g(1), c(1n << 63n)))),
-          mod.call(raise.name, [mod.i32.const(8), pc], binaryen.none),
+          mod.block(null, [mod.call(raise.name, [mod.i32.const(8), pc], binaryen.none), mod.unreachable()]),
         ),
       );
     }
