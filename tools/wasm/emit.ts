@@ -49,26 +49,71 @@ export class Emitter {
      * back before anything that leaves the function or lets other code see the state.
      */
     private cached = new Map<string, number>(),
-    /** the cached slots the function writes (only these need writing back) */
-    private written = new Set<string>(),
     /** an i64 local for checked addresses, and the top of the guest address space */
     private scratch?: number,
     private limit?: number,
   ) {}
 
-  /** global.set for every cached slot the function writes */
-  spill(): Ref[] {
-    const m = this.mod;
-    return [...this.written].map((n) => m.global.set(`s.${n}`, m.local.get(this.cached.get(n)!, wasmType(this.slots.get(n)!))));
+  /**
+   * The cached slots written since they were last loaded from or stored to their globals,
+   * at the current point of emission: only these need writing back (a call in a loop then
+   * stores only what the loop changed, not every register the function ever writes).
+   */
+  private dirty = new Set<string>();
+
+  /** starts emitting a block entered with `dirty` slots (see dirtyAfter) */
+  enter(dirty: Set<string>): void {
+    this.dirty = new Set(dirty);
   }
-  /** local.set from its global for every cached slot */
+  /** the dirty slots at this point of emission */
+  dirtyNow(): Set<string> {
+    return new Set(this.dirty);
+  }
+
+  /** global.set for the given dirty slots (by default those at this point) */
+  spill(dirty: Set<string> = this.dirty): Ref[] {
+    const m = this.mod;
+    return [...dirty].sort().map((n) => m.global.set(`s.${n}`, m.local.get(this.cached.get(n)!, wasmType(this.slots.get(n)!))));
+  }
+  /** local.set from its global for every cached slot: nothing is dirty after it */
   reload(): Ref[] {
     const m = this.mod;
+    this.dirty.clear();
     return [...this.cached].map(([n, l]) => m.local.set(l, m.global.get(`s.${n}`, wasmType(this.slots.get(n)!))));
   }
   /** `code` with the state written back before it and reloaded after */
   private around(code: Ref): Ref {
-    return this.mod.block(null, [...this.spill(), code, ...this.reload()], binaryen.none);
+    const before = this.spill();
+    return this.mod.block(null, [...before, code, ...this.reload()], binaryen.none);
+  }
+
+  /**
+   * The dirty slots after `stmts` when `dirty` are dirty before them: the same rules the
+   * emission follows (a slot write dirties a cached slot; a call that touches the state
+   * writes everything back and reloads it), for the back end's dataflow over blocks.
+   */
+  dirtyAfter(stmts: Stmt[], dirty: Set<string>): Set<string> {
+    let d = new Set(dirty);
+    for (const s of stmts) {
+      switch (s.k) {
+        case 'set':
+          if (s.e.k === 'call' && this.fn(s.e.fn).touchesState) d = new Set();
+          break;
+        case 'setSlot':
+          if (this.cached.has(s.name)) d.add(s.name);
+          break;
+        case 'do':
+          if (this.fn(s.fn).touchesState) d = new Set();
+          break;
+        case 'if': {
+          const then = this.dirtyAfter(s.then, d);
+          const other = s.else ? this.dirtyAfter(s.else, d) : d;
+          d = new Set([...then, ...other]);
+          break;
+        }
+      }
+    }
+    return d;
   }
 
   private builder(path: string): (...a: unknown[]) => Ref {
@@ -175,8 +220,9 @@ export class Emitter {
       case 'setSlot': {
         this.slotType(s.name);
         const l = this.cached.get(s.name);
-        if (l !== undefined) return m.local.set(l, this.expr(s.e));
-        return m.global.set(`s.${s.name}`, this.expr(s.e));
+        if (l === undefined) return m.global.set(`s.${s.name}`, this.expr(s.e));
+        this.dirty.add(s.name);
+        return m.local.set(l, this.expr(s.e));
       }
       case 'store': {
         const v = this.expr(s.e);
@@ -200,8 +246,16 @@ export class Emitter {
         return m.memory.fill(this.expr(s.dst), this.expr(s.byte), this.expr(s.n));
       case 'leave':
         return m.block(null, [...this.spill(), m.return(this.expr(s.pc))], binaryen.none);
-      case 'if':
-        return m.if(this.expr(s.cond), this.block(s.then), s.else ? this.block(s.else) : undefined);
+      case 'if': {
+        const cond = this.expr(s.cond);
+        const before = this.dirtyNow();
+        const then = this.block(s.then);
+        const afterThen = this.dirty;
+        this.dirty = before;
+        const other = s.else ? this.block(s.else) : undefined;
+        this.dirty = new Set([...afterThen, ...this.dirty]);
+        return m.if(cond, then, other);
+      }
     }
   }
 

@@ -203,7 +203,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const labelLocal = rLocal + 1;
   const spLocal = labelLocal + 1;
   // guest state slots live in locals inside the function (see Emitter)
-  const { used, written } = slotsOf(f);
+  const used = slotsUsed(f);
   const cached = new Map<string, number>();
   const cacheTypes: number[] = [];
   for (const name of [...used].filter((n) => !UNCACHED.has(n)).sort()) {
@@ -212,8 +212,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   }
   const scratch = spLocal + 1 + cacheTypes.length;
   const tierLocal = scratch + 1;
-  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, new Set([...written].filter((n) => cached.has(n)).sort()), scratch, ctx.limit);
-  const spill = () => em.spill();
+  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, scratch, ctx.limit);
+  const dirtyIn = dirtyAtEntry(f, blocks, em);
   const reload = () => em.reload();
   const resumable = f.resumable.length > 0;
   const rl = new binaryen.Relooper(mod);
@@ -221,26 +221,27 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const i32c = (n: number) => mod.i32.const(n | 0);
   const r = () => mod.local.get(rLocal, binaryen.i32);
 
-  /** control leaves this function for guest address `pc` (an i32 expression) */
-  const leave = (pc: Ref, known?: number): Ref =>
+  /** control leaves this function for guest address `pc` (an i32 expression), with `dirty` slots to write back */
+  const leave = (dirty: Set<string>, pc: Ref, known?: number): Ref =>
     mod.block(
       null,
       [
-        ...spill(),
+        ...em.spill(dirty),
         known !== undefined && ctx.entries.has(known)
           ? mod.return_call(fnName(known), [i32c(known)], binaryen.i32)
           : mod.return_call('jumpOut', [pc], binaryen.i32),
       ],
       binaryen.none,
     );
-  const ret = (pc: Ref): Ref => mod.block(null, [...spill(), mod.return(pc)], binaryen.none);
+  const ret = (dirty: Set<string>, pc: Ref): Ref => mod.block(null, [...em.spill(dirty), mod.return(pc)], binaryen.none);
   const exitBlock = (code: Ref) => rl.addBlock(code);
   const spType = wasmType(ctx.slots.get(ctx.sp)!);
   // a callee handed back another address than its return address: resume here or pass it up
   let resume: number | undefined;
   const resumeBlock = (): number => {
     if (resume !== undefined) return resume;
-    if (!resumable) return (resume = exitBlock(ret(r())));
+    // the callee's return reloaded the state: nothing is dirty
+    if (!resumable) return (resume = exitBlock(ret(new Set(), r())));
     resume = rl.addBlock(mod.nop());
     // the stack pointer is back where it was before the call pushed its return address
     const sameFrame = () =>
@@ -248,7 +249,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     for (const a of [...new Set(f.resumable)].sort((x, y) => x - y)) {
       if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), 0);
     }
-    rl.addBranch(resume, exitBlock(ret(r())), 0, 0);
+    rl.addBranch(resume, exitBlock(ret(new Set(), r())), 0, 0);
     return resume;
   };
 
@@ -261,19 +262,24 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   // relooper would dispatch on a label inside the loops.)
   const heads = loopHeads(f, blocks);
   const count = () => mod.i32.sub(mod.local.get(tierLocal, binaryen.i32), i32c(1));
-  const reentry = (head: number): Ref =>
+  const reentry = (head: number, dirty: Set<string>): Ref =>
     heads.outer.has(head)
       ? mod.if(
           mod.i32.le_s(mod.local.tee(tierLocal, count(), binaryen.i32), i32c(0)),
-          mod.block(null, [...spill(), mod.return_call(fnName(f.entry), [i32c(head)], binaryen.i32)]),
+          mod.block(null, [...em.spill(dirty), mod.return_call(fnName(f.entry), [i32c(head)], binaryen.i32)]),
         )
       : mod.local.set(tierLocal, count());
+  // a block the dataflow did not reach writes back every cached slot (always correct)
+  const allCached = new Set(cached.keys());
 
   type Pending = () => void;
   const pending: Pending[] = [];
   for (const b of f.blocks) {
+    const dirty = dirtyIn.get(b.start) ?? allCached;
+    em.enter(dirty);
     const body = b.stmts.map((s) => em.stmt(s));
-    if (heads.all.has(b.start)) body.unshift(reentry(b.start));
+    if (heads.all.has(b.start)) body.unshift(reentry(b.start, dirty));
+    const out = em.dirtyNow();
     const t: Terminator = b.end;
     const seal = (extra: Ref[]) => mod.block(null, [...body, ...extra], binaryen.none);
     switch (t.k) {
@@ -282,13 +288,13 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
           const me = rl.addBlock(seal([]));
           ref.set(b.start, me);
           pending.push(() => rl.addBranch(me, ref.get(t.to)!, 0, 0));
-        } else ref.set(b.start, rl.addBlock(seal([leave(i32c(t.to), t.to)])));
+        } else ref.set(b.start, rl.addBlock(seal([leave(out, i32c(t.to), t.to)])));
         break;
       }
       case 'branch': {
         const me = rl.addBlock(seal([]));
         ref.set(b.start, me);
-        const target = (to: number) => (blocks.has(to) ? () => ref.get(to)! : () => exitBlock(leave(i32c(to), to)));
+        const target = (to: number) => (blocks.has(to) ? () => ref.get(to)! : () => exitBlock(leave(out, i32c(to), to)));
         const yes = target(t.to);
         const no = target(t.else);
         pending.push(() => {
@@ -306,7 +312,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
             : mod.call('dispatch', [t.k === 'call' ? i32c(t.target) : em.expr(t.pc)], binaryen.i32);
         const set = mod.local.set(rLocal, callee);
         const save = resumable ? [mod.local.set(spLocal, mod.global.get(`s.${ctx.sp}`, spType))] : [];
-        const me = rl.addBlock(seal([...spill(), ...save, set, ...reload()]));
+        const me = rl.addBlock(seal([...em.spill(out), ...save, set, ...reload()]));
         ref.set(b.start, me);
         pending.push(() => {
           if (blocks.has(t.ret)) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), 0);
@@ -315,12 +321,12 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         break;
       }
       case 'ret':
-        ref.set(b.start, rl.addBlock(seal([ret(em.expr(t.pc))])));
+        ref.set(b.start, rl.addBlock(seal([ret(out, em.expr(t.pc))])));
         break;
       case 'ijump': {
         const inside = [...new Set(t.targets)].filter((a) => blocks.has(a)).sort((x, y) => x - y);
         if (!inside.length) {
-          ref.set(b.start, rl.addBlock(seal([leave(em.expr(t.pc))])));
+          ref.set(b.start, rl.addBlock(seal([leave(out, em.expr(t.pc))])));
           break;
         }
         const lo = inside[0];
@@ -330,20 +336,20 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
           ref.set(b.start, me);
           pending.push(() => {
             for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [a - lo], 0);
-            rl.addBranchForSwitch(me, exitBlock(leave(em.expr(t.pc))), [], 0);
+            rl.addBranchForSwitch(me, exitBlock(leave(out, em.expr(t.pc))), [], 0);
           });
         } else {
           const me = rl.addBlock(seal([]));
           ref.set(b.start, me);
           pending.push(() => {
             for (const a of inside) rl.addBranch(me, ref.get(a)!, mod.i32.eq(em.expr(t.pc), i32c(a)), 0);
-            rl.addBranch(me, exitBlock(leave(em.expr(t.pc))), 0, 0);
+            rl.addBranch(me, exitBlock(leave(out, em.expr(t.pc))), 0, 0);
           });
         }
         break;
       }
       case 'fault':
-        ref.set(b.start, rl.addBlock(seal([...spill(), mod.call(ctx.fns.get('fault')!.name, [i32c(t.pc), i32c(t.signal)], binaryen.none), mod.unreachable()])));
+        ref.set(b.start, rl.addBlock(seal([...em.spill(out), mod.call(ctx.fns.get('fault')!.name, [i32c(t.pc), i32c(t.signal)], binaryen.none), mod.unreachable()])));
         break;
     }
   }
@@ -362,6 +368,35 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   // every path ends in a return or tail call; the relooper's structure does not show it
   const body = mod.block(null, [...reload(), ...prologue, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
   mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes, binaryen.i64, binaryen.i32], body);
+}
+
+/**
+ * The cached slots that may be dirty (written in their locals, not yet in their globals) where
+ * each block starts: a forward dataflow from the entry, clean after every call (its return
+ * reloads the state). Blocks it does not reach are not in the map.
+ */
+function dirtyAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter): Map<number, Set<string>> {
+  const dirtyIn = new Map<number, Set<string>>();
+  const work: number[] = [];
+  const join = (a: number, d: Set<string>) => {
+    const cur = dirtyIn.get(a);
+    if (!cur) {
+      dirtyIn.set(a, new Set(d));
+      work.push(a);
+      return;
+    }
+    const size = cur.size;
+    for (const n of d) cur.add(n);
+    if (cur.size > size) work.push(a);
+  };
+  if (blocks.has(f.entry)) join(f.entry, new Set());
+  while (work.length) {
+    const b = blocks.get(work.pop()!)!;
+    const calls = b.end.k === 'call' || b.end.k === 'icall';
+    const out = calls ? new Set<string>() : em.dirtyAfter(b.stmts, dirtyIn.get(b.start)!);
+    for (const n of successors(f, blocks, b)) join(n, out);
+  }
+  return dirtyIn;
 }
 
 /** in-function successors of a block (a call may come back at any resumable block) */
@@ -429,10 +464,9 @@ function loopHeads(f: FunctionIR, blocks: Map<number, BlockIR>): LoopHeads {
 /** helper globals that stay globals: the vkernel writes them between reads */
 const UNCACHED = new Set(HELPER_GLOBALS.map((g) => g.name));
 
-/** the slots a function reads or writes, and those it writes */
-function slotsOf(f: FunctionIR): { used: Set<string>; written: Set<string> } {
+/** the slots a function reads or writes */
+function slotsUsed(f: FunctionIR): Set<string> {
   const used = new Set<string>();
-  const written = new Set<string>();
   const expr = (e: Expr): void => {
     switch (e.k) {
       case 'slot': used.add(e.name); break;
@@ -444,7 +478,7 @@ function slotsOf(f: FunctionIR): { used: Set<string>; written: Set<string> } {
   const stmt = (s: Stmt): void => {
     switch (s.k) {
       case 'set': expr(s.e); break;
-      case 'setSlot': used.add(s.name); written.add(s.name); expr(s.e); break;
+      case 'setSlot': used.add(s.name); expr(s.e); break;
       case 'store': expr(s.addr); expr(s.e); break;
       case 'do': s.args.forEach(expr); break;
       case 'copy': expr(s.dst); expr(s.src); expr(s.n); break;
@@ -459,7 +493,7 @@ function slotsOf(f: FunctionIR): { used: Set<string>; written: Set<string> } {
     if (t.k === 'branch') expr(t.cond);
     else if (t.k === 'icall' || t.k === 'ret' || t.k === 'ijump') expr(t.pc);
   }
-  return { used, written };
+  return used;
 }
 
 /**
