@@ -163,8 +163,8 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   // would (measured: the corpus benchmarks run no faster after it, and it costs five times
   // the translation). What pays is folding the lifter's temps back into expressions (-O1)
   // and packing locals (-O2, the default); -O3 runs binaryen's full pipeline.
-  if (input.optimize === 1) mod.runPasses(['simplify-locals-nostructure', 'vacuum']);
-  else if (input.optimize === 2) mod.runPasses(['simplify-locals-nostructure', 'vacuum', 'reorder-locals', 'coalesce-locals', 'vacuum']);
+  if (input.optimize === 1) mod.runPasses(['simplify-locals-notee-nostructure', 'vacuum']);
+  else if (input.optimize === 2) mod.runPasses(['simplify-locals-notee-nostructure', 'vacuum', 'reorder-locals', 'coalesce-locals', 'vacuum']);
   else if (input.optimize >= 3) {
     binaryen.setOptimizeLevel(2);
     binaryen.setShrinkLevel(0);
