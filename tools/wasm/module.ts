@@ -440,8 +440,7 @@ function loopHeads(f: FunctionIR, blocks: Map<number, BlockIR>): LoopHeads {
     } else if (state.get(n) === 'open') {
       if (!backEdges.has(n)) backEdges.set(n, []);
       backEdges.get(n)!.push(top.a);
-    }
-    else if (!state.has(n)) push(n);
+    } else if (!state.has(n)) push(n);
   }
   const preds = new Map<number, number[]>();
   for (const b of blocks.values()) {
