@@ -32,3 +32,6 @@ else
 fi
 # Debian's arm64 busybox-static: a real aarch64 binary for the decoder and analysis tests.
 scripts/arm64-busybox.sh "$ROOT/.cache/arm64" >/dev/null
+# An aarch64 host under qemu-aarch64 (arm64 Node 24 and Debian's arm64 C++ runtime): the
+# reproducibility test translates on it and compares hashes with this host.
+scripts/arm64-host.sh "$ROOT/.cache/arm64-host" >/dev/null

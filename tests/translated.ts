@@ -45,10 +45,10 @@ export function exec(cmd: string, args: string[], opts: { input?: string | Buffe
   });
 }
 
-/** at most `n` translations at once (each takes a core and up to ~1 GB) */
+/** at most `n` translations at once (each takes a core and up to ~1 GB); for any test's own translations too */
 let running = 0;
 const waiting: (() => void)[] = [];
-async function slot<T>(n: number, f: () => Promise<T>): Promise<T> {
+export async function slot<T>(n: number, f: () => Promise<T>): Promise<T> {
   while (running >= n) await new Promise<void>((r) => waiting.push(r));
   running++;
   try {

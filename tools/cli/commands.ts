@@ -33,9 +33,13 @@ export const commands: Command[] = [
     load: async () => (await import('./run.js')).exec,
   },
   notYet('aot', 'compile a module ahead of time into a native blob'),
-  notYet('keygen', 'create an Ed25519 signing key pair'),
-  notYet('sign', 'sign a module or blob manifest'),
-  notYet('verify', 'verify a signature, or rebuild and compare bytes'),
+  { name: 'keygen', summary: 'create an Ed25519 signing key pair', load: async () => (await import('./sign.js')).keygen },
+  { name: 'sign', summary: "sign an output's manifest (a DSSE envelope with an in-toto statement)", load: async () => (await import('./sign.js')).sign },
+  {
+    name: 'verify',
+    summary: 'check an output against its signature, or rebuild it and compare the bytes',
+    load: async () => (await import('./sign.js')).verify,
+  },
   notYet('report', 'write the mapping report of a module (JSON or HTML)'),
 ];
 

@@ -17,7 +17,19 @@ const RUN_OPTIONS = `Options:
                       passes unless given
   --trace             print every syscall with its arguments and result on stderr
   -h, --help          this help
+`;
 
+const TRUST_OPTIONS = `  --trusted-key KEY.pub
+                      run the module only if MODULE.dsse.json holds a valid signature by
+                      this key over its manifest and the manifest names the module's exact
+                      bytes (see recomp sign); repeatable: any one of the keys will do
+  --policy FILE       a run policy (JSON, schema recomp.policy/v1; default $RECOMP_POLICY):
+                      {"schema": "recomp.policy/v1", "requireSignature": true,
+                       "trustedKeys": ["release.pub"]} makes the check mandatory for every
+                      module, with key paths relative to the policy file
+`;
+
+const RUN_NOTES = `
 The guest's stdin, stdout and stderr are recomp's. It starts in the host's current
 directory when that is granted, else in '/'. Exit status: the guest's; 128+N when a signal
 N ends it (named on stderr); 1 when the module cannot be run; 2 on bad usage.
@@ -27,7 +39,9 @@ const RUN_HELP = `Usage: recomp run MODULE [options] [--] ARGS...
 
 Runs a module made by 'recomp translate' under the vkernel (Linux system calls on Node).
 
-${RUN_OPTIONS}
+${RUN_OPTIONS}${TRUST_OPTIONS}
+${RUN_NOTES}
+A module refused by the signature check exits with status 1 before any guest code runs.
 
 Examples:
   recomp run hello.wasm
@@ -42,6 +56,9 @@ runs it. The cache lives in $RECOMP_CACHE, else ~/.cache/recomp/modules.
 
   -O LEVEL            optimisation level for the translation (default 2)
 ${RUN_OPTIONS}
+${RUN_NOTES}
+A run policy that requires signatures ($RECOMP_POLICY) refuses exec: its translations are
+not signed. Translate, sign and run instead.
 
 Example:
   recomp exec /bin/busybox --dir . -- wc -l README.md
@@ -53,6 +70,8 @@ const FLAGS = {
   trace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+const RUN_FLAGS = { ...FLAGS, 'trusted-key': { type: 'string', multiple: true }, policy: { type: 'string' } } as const;
 
 function grantsOf(dirs: string[] | undefined): Grant[] {
   return (dirs ?? []).map((d) => {
@@ -84,6 +103,8 @@ async function runAndReport(bytes: Uint8Array, programName: string, guestArgs: s
   return result.status;
 }
 
+const VALUED = new Set(['--dir', '--env', '-O', '--trusted-key', '--policy']);
+
 /** splits recomp's own flags from the guest's: everything after '--' or after the first positional past the module */
 function split(args: string[], modulePositionals = 1): [string[], string[]] {
   const dd = args.indexOf('--');
@@ -96,7 +117,7 @@ function split(args: string[], modulePositionals = 1): [string[], string[]] {
     const a = args[k];
     if (a.startsWith('-')) {
       mine.push(a);
-      if ((a === '--dir' || a === '--env' || a === '-O') && k + 1 < args.length) mine.push(args[++k]);
+      if (VALUED.has(a) && k + 1 < args.length) mine.push(args[++k]);
       continue;
     }
     if (seen === modulePositionals) break;
@@ -108,7 +129,7 @@ function split(args: string[], modulePositionals = 1): [string[], string[]] {
 
 export async function run(args: string[]): Promise<number> {
   const [mine, guestArgs] = split(args);
-  const { values, positionals } = parseFlags(mine, FLAGS);
+  const { values, positionals } = parseFlags(mine, RUN_FLAGS);
   if (values.help) {
     process.stdout.write(RUN_HELP);
     return 0;
@@ -122,6 +143,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`recomp run: cannot read ${module}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return 1;
   }
+  const refused = await checkTrust(module, bytes, values['trusted-key'] ?? [], values.policy ?? process.env.RECOMP_POLICY);
+  if (refused) {
+    process.stderr.write(`recomp run: refused ${module}: ${refused}\n`);
+    return 1;
+  }
   try {
     return await runAndReport(bytes, basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
   } catch (e) {
@@ -129,6 +155,33 @@ export async function run(args: string[]): Promise<number> {
       process.stderr.write(`recomp run: ${module}: ${e.message}\n`);
       return 1;
     }
+    throw e;
+  }
+}
+
+/**
+ * Checks a module against the trusted keys (given and from the policy) before it runs: the
+ * reason it may not run, or undefined. `bytes` are the bytes that will run, so nothing can
+ * change between the check and the start. Without keys or policy there is nothing to check.
+ */
+async function checkTrust(module: string, bytes: Uint8Array, keys: string[], policyPath: string | undefined): Promise<string | undefined> {
+  if (!keys.length && !policyPath) return undefined;
+  // loaded only when asked: a plain run does not pay for zod and the schemas
+  const [{ verifyOutput }, { loadPublicKey }, { readPolicy }, { TrustError }] = await Promise.all([
+    import('../manifest/attestation.js'),
+    import('../manifest/keys.js'),
+    import('../manifest/policy.js'),
+    import('../manifest/manifest.js'),
+  ]);
+  try {
+    const policy = policyPath ? readPolicy(policyPath) : undefined;
+    // --trusted-key asks for the check on this run; a policy can ask for it on every run
+    if (!keys.length && !policy?.requireSignature) return undefined;
+    const trusted = [...keys, ...(policy?.trustedKeys ?? [])];
+    verifyOutput(module, trusted.map(loadPublicKey), { bytes });
+    return undefined;
+  } catch (e) {
+    if (e instanceof TrustError) return e.message;
     throw e;
   }
 }
@@ -151,6 +204,20 @@ export async function exec(args: string[]): Promise<number> {
     process.stderr.write(`recomp exec: cannot read ${elf}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return 1;
   }
+  const policyPath = process.env.RECOMP_POLICY;
+  if (policyPath) {
+    const [{ readPolicy }, { TrustError }] = await Promise.all([import('../manifest/policy.js'), import('../manifest/manifest.js')]);
+    try {
+      if (readPolicy(policyPath).requireSignature) {
+        process.stderr.write(`recomp exec: refused: the run policy ${policyPath} requires signed modules and exec's translations are not signed; use recomp translate --sign-key, then recomp run\n`);
+        return 1;
+      }
+    } catch (e) {
+      if (!(e instanceof TrustError)) throw e;
+      process.stderr.write(`recomp exec: ${e.message}\n`);
+      return 1;
+    }
+  }
   const cacheDir = process.env.RECOMP_CACHE ?? join(homedir(), '.cache', 'recomp', 'modules');
   mkdirSync(cacheDir, { recursive: true });
   const key = createHash('sha256').update(input).update(`\0recomp ${VERSION} -O${level}`).digest('hex');
@@ -159,7 +226,7 @@ export async function exec(args: string[]): Promise<number> {
     // the translator (and binaryen) load only on a cache miss
     const [{ translateFile }, { TranslateError }] = await Promise.all([import('./translate.js'), import('../translate/index.js')]);
     try {
-      translateFile(elf, cached, Number(level));
+      translateFile(elf, cached, { optimize: Number(level) });
     } catch (e) {
       if (e instanceof TranslateError) {
         process.stderr.write(`recomp exec: ${e.message}\n`);

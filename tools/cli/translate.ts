@@ -1,11 +1,15 @@
 // `recomp translate ELF -o OUT.wasm`: the module, and its manifest beside it.
-import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { writeAtomic } from '../common/fs.js';
 import { ElfError, readElf } from '../elf/index.js';
 import { decoderFor } from '../isa/index.js';
 import { analyzeSyscalls } from '../analyze/syscalls.js';
 import { translate, TranslateError, type TranslateResult } from '../translate/index.js';
+import { fileRef, manifestPathOf, serializeManifest, stampNow, toolchain, TrustError, type Manifest } from '../manifest/manifest.js';
+import { syscallProvision } from '../vkernel/syscalls.js';
+import { signOutput } from '../manifest/attestation.js';
+import { loadSigningKey } from '../manifest/keys.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './command.js';
 import { VERSION } from './version.js';
@@ -15,13 +19,18 @@ const HELP = `Usage: recomp translate ELF -o OUT.wasm [options]
 Translates a static x86_64 Linux executable (glibc or musl, -static or -static-pie) into a
 WebAssembly module that 'recomp run' executes, and writes OUT.wasm.manifest.json beside it:
 the input's sha256, the options, the tool versions, the output's sha256 and the syscalls
-the module may make. The same input and options always give the same bytes.
+the module may make (schema: tools/manifest/schemas/manifest.v1.json). The same input and
+options give the same bytes on any host, from any directory.
 
 Options:
   -o, --output FILE   the module to write (required)
   -O LEVEL            optimisation: 0 (fastest to translate, least compact code), 1 (fold
                       temporaries), 2 (also pack locals; the default), 3 (binaryen's whole
                       pipeline: slowest to translate, rarely faster to run)
+  --sign-key KEY      sign the manifest with the Ed25519 private key KEY (see recomp keygen):
+                      writes OUT.wasm.dsse.json, which 'recomp run --trusted-key' checks
+  --stamp             add the time and host name to the manifest (in 'stamp', outside the
+                      part that reproduces)
   --report FILE       also write a JSON report: functions, blocks, instructions, and every
                       address where the guest faults because code was not translatable
   --json              print the report on stdout
@@ -34,27 +43,17 @@ Example:
   recomp translate ./hello -o hello.wasm && recomp run hello.wasm
 `;
 
-export interface Manifest {
-  schema: 'recomp.manifest/v1';
-  input: { name: string; sha256: string; arch: string; linking: string };
-  options: { optimize: number };
-  tools: { recomp: string; node: string; binaryen: string };
-  output: { name: string; sha256: string };
-  syscalls: { names: string[]; complete: boolean };
-  trust: 'recompiled';
-}
-
-export function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
-}
-
-function binaryenVersion(): string {
-  const url = new URL('../../../node_modules/binaryen/package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+export interface TranslateFileOptions {
+  optimize: number;
+  /** the input's name in the manifest (default: its base name), for a rebuild from a copy */
+  inputName?: string;
+  /** add time and host to the manifest (outside its reproducible part) */
+  stamp?: boolean;
+  onPhase?: (p: string) => void;
 }
 
 /** translates `input` and writes the module and its manifest (atomically, by rename) */
-export function translateFile(input: string, output: string, optimize: number, onPhase?: (p: string) => void): { result: TranslateResult; manifest: Manifest } {
+export function translateFile(input: string, output: string, opts: TranslateFileOptions): { result: TranslateResult; manifest: Manifest } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(input);
@@ -63,31 +62,30 @@ export function translateFile(input: string, output: string, optimize: number, o
   }
   let result: TranslateResult;
   try {
-    result = translate(bytes, { optimize, progress: onPhase });
+    result = translate(bytes, { optimize: opts.optimize, progress: opts.onPhase });
   } catch (e) {
     if (e instanceof ElfError) throw new TranslateError(`${input}: ${e.message}`);
     throw e;
   }
   const elf = readElf(bytes);
   const sys = analyzeSyscalls(elf, decoderFor('x86_64'));
+  const names = [...new Set(sys.syscalls.map((s) => s.name))].sort();
+  const [inName, outName] = [opts.inputName ?? basename(input), basename(output)];
   const manifest: Manifest = {
     schema: 'recomp.manifest/v1',
-    input: { name: basename(input), sha256: sha256(bytes), arch: 'x86_64', linking: elf.linking },
-    options: { optimize },
-    tools: { recomp: VERSION, node: process.version, binaryen: binaryenVersion() },
-    output: { name: basename(output), sha256: sha256(result.wasm) },
-    syscalls: { names: [...new Set(sys.syscalls.map((s) => s.name))].sort(), complete: sys.complete },
     trust: 'recompiled',
+    input: { ...fileRef(inName, bytes), arch: 'x86_64', linking: elf.linking },
+    options: { optimize: opts.optimize },
+    toolchain: toolchain(VERSION),
+    outputs: [{ ...fileRef(outName, result.wasm), mediaType: 'application/wasm' }],
+    syscalls: { names, complete: sys.complete },
+    policy: { name: 'vkernel-default', denied: names.filter((n) => syscallProvision(n) === 'denied') },
+    build: { command: ['recomp', 'translate', `-O${opts.optimize}`, inName, '-o', outName] },
+    ...(opts.stamp ? { stamp: stampNow() } : {}),
   };
   writeAtomic(output, result.wasm);
-  writeAtomic(`${output}.manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
+  writeAtomic(manifestPathOf(output), serializeManifest(manifest));
   return { result, manifest };
-}
-
-export function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 export async function translateMain(args: string[]): Promise<number> {
@@ -95,6 +93,8 @@ export async function translateMain(args: string[]): Promise<number> {
     output: { type: 'string', short: 'o' },
     O: { type: 'string', short: 'O' },
     report: { type: 'string' },
+    'sign-key': { type: 'string' },
+    stamp: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -109,12 +109,20 @@ export async function translateMain(args: string[]): Promise<number> {
   const started = Date.now();
   const tty = process.stderr.isTTY;
   try {
-    const { result, manifest } = translateFile(positionals[0], values.output, Number(level), tty ? (p) => process.stderr.write(`\r\x1b[Ktranslate: ${p}...`) : undefined);
+    // a bad key fails before the long translation, not after
+    const signer = values['sign-key'] ? loadSigningKey(values['sign-key']) : undefined;
+    const { result, manifest } = translateFile(positionals[0], values.output, {
+      optimize: Number(level),
+      stamp: values.stamp,
+      onPhase: tty ? (p) => process.stderr.write(`\r\x1b[Ktranslate: ${p}...`) : undefined,
+    });
     if (tty) process.stderr.write('\r\x1b[K');
+    const signed = signer ? signOutput(values.output, signer) : undefined;
     const report = {
       schema: 'recomp.translate-report/v1',
       input: manifest.input,
-      output: manifest.output,
+      outputs: manifest.outputs,
+      ...(signed ? { signature: signed } : {}),
       stats: result.stats,
       faults: result.meta.faults.map(([pc, reason]) => ({ address: `0x${pc.toString(16)}`, reason })),
       seconds: (Date.now() - started) / 1000,
@@ -126,13 +134,14 @@ export async function translateMain(args: string[]): Promise<number> {
       process.stderr.write(
         `recomp translate: ${values.output}: ${s.functions} functions, ${s.blocks} blocks, ${s.instructions} instructions, ${result.wasm.length} bytes in ${report.seconds.toFixed(1)} s` +
           (s.faults ? `; ${s.faults} places fault when reached (see --report)` : '') +
+          (signed ? `; signed by key ${signed.keyid.slice(0, 16)} (${signed.path})` : '') +
           '\n',
       );
     }
     return 0;
   } catch (e) {
     if (tty) process.stderr.write('\r\x1b[K');
-    if (e instanceof TranslateError) {
+    if (e instanceof TranslateError || e instanceof TrustError) {
       process.stderr.write(`recomp translate: ${e.message}\n`);
       return 1;
     }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { arch as hostArch } from 'node:os';
 import { z } from 'zod';
+import { parseJsonAs } from '../common/json.js';
 import { count, ImageError, type Progress } from './index.js';
 import { applyLayer, digestAlgorithm, LayeredImage } from './layers.js';
 
@@ -34,20 +35,7 @@ const LAYER_TYPE = /^application\/vnd\.(oci\.image\.layer(\.nondistributable)?\.
 
 export const hostPlatform = () => `linux/${hostArch() === 'x64' ? 'amd64' : hostArch()}`;
 
-function parseJson<T>(schema: z.ZodType<T>, text: string, what: string): T {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ImageError(`${what}: not valid JSON (${(e as Error).message})`);
-  }
-  const r = schema.safeParse(v);
-  if (!r.success) {
-    const i = r.error.issues[0];
-    throw new ImageError(`${what}: ${i.path.length ? `field ${i.path.join('.')}: ` : ''}${i.message}`);
-  }
-  return r.data;
-}
+const parseJson = <T>(schema: z.ZodType<T>, text: string, what: string): T => parseJsonAs(schema, text, what, ImageError);
 
 function blobPath(files: FileSource, d: Descriptor, what: string): string {
   const alg = digestAlgorithm(d.digest, what);

@@ -859,6 +859,14 @@ function pipe2(p: Process, addr: bigint, flags: number): number {
   return 0;
 }
 
+/** syscalls the vkernel answers with ENOSYS on purpose: child processes and threads */
+const UNSUPPORTED = new Set(['fork', 'vfork', 'clone', 'clone3', 'execve', 'execveat']);
+
+/** how the vkernel provides a Linux syscall (by its x86_64/generic name): the policy manifests record */
+export function syscallProvision(name: string): 'vkernel' | 'denied' {
+  return Object.hasOwn(SYSCALL_HANDLERS, name) && !UNSUPPORTED.has(name) ? 'vkernel' : 'denied';
+}
+
 /** fork/exec: refused with ENOSYS, and said once on stderr so a shell's failure is explained */
 function notYet(what: string): number {
   process.stderr.write(`recomp: ${what} is not supported yet: the guest cannot start child processes in this version\n`);
