@@ -7,9 +7,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 # Debian packages: compilers for the corpus, qemu-user (aarch64 runs, fallback emulator),
 # busybox-static (a real static binary as input), binutils (readelf is the ELF oracle in
-# tests), strace (the syscall-soundness oracle), zstd (image layers), luajit (a JIT user).
+# tests), strace (the syscall-soundness oracle), zstd (image layers), luajit (a JIT user),
+# chromium (renders the HTML reports in their test).
 pkgs=(gcc g++ musl-tools gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user busybox-static
-  binutils strace zstd luajit)
+  binutils strace zstd luajit chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

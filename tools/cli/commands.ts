@@ -40,7 +40,7 @@ export const commands: Command[] = [
     summary: 'check an output against its signature, or rebuild it and compare the bytes',
     load: async () => (await import('./sign.js')).verify,
   },
-  notYet('report', 'write the mapping report of a module (JSON or HTML)'),
+  { name: 'report', summary: 'the mapping report of a module: syscalls, functions, coverage, size (text, JSON or HTML)', load: async () => (await import('./report.js')).report },
 ];
 
 export function printHelp(out: Writable): void {

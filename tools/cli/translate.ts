@@ -3,8 +3,6 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { writeAtomic } from '../common/fs.js';
 import { ElfError, readElf } from '../elf/index.js';
-import { decoderFor } from '../isa/index.js';
-import { analyzeSyscalls } from '../analyze/syscalls.js';
 import { translate, TranslateError, type TranslateResult } from '../translate/index.js';
 import { fileRef, manifestPathOf, serializeManifest, stampNow, toolchain, TrustError, type Manifest } from '../manifest/manifest.js';
 import { syscallProvision } from '../vkernel/syscalls.js';
@@ -68,8 +66,7 @@ export function translateFile(input: string, output: string, opts: TranslateFile
     throw e;
   }
   const elf = readElf(bytes);
-  const sys = analyzeSyscalls(elf, decoderFor('x86_64'));
-  const names = [...new Set(sys.syscalls.map((s) => s.name))].sort();
+  const { names, complete } = result.map.syscalls;
   const [inName, outName] = [opts.inputName ?? basename(input), basename(output)];
   const manifest: Manifest = {
     schema: 'recomp.manifest/v1',
@@ -78,7 +75,7 @@ export function translateFile(input: string, output: string, opts: TranslateFile
     options: { optimize: opts.optimize },
     toolchain: toolchain(VERSION),
     outputs: [{ ...fileRef(outName, result.wasm), mediaType: 'application/wasm' }],
-    syscalls: { names, complete: sys.complete },
+    syscalls: { names, complete },
     policy: { name: 'vkernel-default', denied: names.filter((n) => syscallProvision(n) === 'denied') },
     build: { command: ['recomp', 'translate', `-O${opts.optimize}`, inName, '-o', outName] },
     ...(opts.stamp ? { stamp: stampNow() } : {}),

@@ -8,6 +8,9 @@ import type { Decoder, Insn } from '../isa/types.js';
 import { FLAGS_ARITH } from '../isa/types.js';
 import { liftBlock, X86_SLOTS } from '../isa/x86_64/lift/index.js';
 import { buildModule, type ImportDecl } from '../wasm/module.js';
+import { analyzeSyscalls } from '../analyze/syscalls.js';
+import { lastAtOrBefore } from '../common/search.js';
+import { encodeFunctions, MAP_FORMAT, type FunctionRecord, type TranslationMap } from './map.js';
 import { GUEST_TOP } from '../vkernel/memory.js';
 
 /** Where a static-pie executable is placed: low, so guest pointers stay 32-bit. */
@@ -42,6 +45,8 @@ export interface ImageMeta {
 export interface TranslateResult {
   wasm: Uint8Array;
   meta: ImageMeta;
+  /** the recomp.map section: functions, unresolved branches, syscalls */
+  map: TranslationMap;
   stats: { functions: number; blocks: number; instructions: number; faults: number; unresolvedIndirect: number };
 }
 
@@ -87,6 +92,20 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     codeBase: layout.codeBase,
     faults: lifted.faults,
   };
+  opts.progress?.('finding syscalls');
+  const sys = analyzeSyscalls(elf, decoder);
+  const map: TranslationMap = {
+    format: MAP_FORMAT,
+    arch: 'x86_64',
+    base,
+    codeBytes: code.stats.codeBytes,
+    bytesCovered: code.stats.bytesCovered,
+    functions: encodeFunctions(lifted.records),
+    unresolved: unresolvedSites(code, base),
+    jumpTables: code.jumpTables.length,
+    syscalls: { names: [...new Set(sys.syscalls.map((s) => s.name))].sort(), complete: sys.complete },
+  };
+  opts.progress?.('building the module');
   const wasm = buildModule({
     slots: X86_SLOTS,
     imports: X86_IMPORTS,
@@ -95,7 +114,10 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     memoryBytes: layout.end,
     codeBase: layout.codeBase,
     codeEnd: layout.codeEnd,
-    meta,
+    sections: [
+      ['recomp.image', meta],
+      ['recomp.map', map],
+    ],
     stackPointer: 'rsp',
     callPushes: 8,
     addressLimit: GUEST_TOP,
@@ -104,6 +126,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   return {
     wasm,
     meta,
+    map,
     stats: {
       functions: lifted.functions.length,
       blocks: lifted.blocks,
@@ -112,6 +135,16 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
       unresolvedIndirect: code.unresolved.length,
     },
   };
+}
+
+/** the unresolved indirect branches at guest addresses, each with the start of its block (where a listing begins) */
+function unresolvedSites(code: CodeMap, base: number): TranslationMap['unresolved'] {
+  const starts = [...code.blocks.values()].sort((a, b) => a.start - b.start);
+  const blockOf = (a: number): number => {
+    const k = lastAtOrBefore(starts, (b) => b.start, a);
+    return k >= 0 && a < starts[k].end ? starts[k].start : a;
+  };
+  return [...code.unresolved].sort((a, b) => a.address - b.address).map((u) => [u.address + base, u.kind, u.mnemonic, blockOf(u.address) + base]);
 }
 
 /** decodes the instruction at a link-time address `a`, reporting it at `a + base` */
@@ -253,6 +286,8 @@ function imageLayout(elf: Elf, base: number): Layout {
 
 interface Lifted {
   functions: FunctionIR[];
+  /** what each function became, for the translation map */
+  records: FunctionRecord[];
   blocks: number;
   instructions: number;
   faults: [number, string][];
@@ -261,6 +296,7 @@ interface Lifted {
 function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions, twice: Set<number>, pads: Map<number, number[]>): Lifted {
   const decodeAt = decoderAt(elf, decoder, base);
   const functions: FunctionIR[] = [];
+  const records: FunctionRecord[] = [];
   const faults = new Map<number, string>();
   const fdes = elf.fdes().filter((f) => pads.has(f.start)).sort((a, b) => a.start - b.start);
   const fdeAt = (a: number): number | undefined => {
@@ -332,22 +368,38 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
       if (last.flow === 'call' && last.target !== undefined && twice.has(last.target - base)) resumable.push(last.address + last.length);
     }
     const liveOut = flagLiveness(groups, tables);
+    /** instructions and guest bytes of each lifted block */
+    const sizes = new Map<number, [number, number]>();
     const irBlocks: BlockIR[] = groups
       .sort((a, b) => a[0].address - b[0].address)
       .map((g) => {
-        instructions += g.length;
+        const last = g[g.length - 1];
+        sizes.set(g[0].address, [g.length, last.address + last.length - g[0].address]);
         const ir = liftBlock(g, temps, liveOut.get(g[0].address) ?? FLAGS_ARITH);
         if (ir.end.k === 'ijump') ir.end.targets = tables.get(g[0].address) ?? [];
         return ir;
       });
     const live = reachableBlocks(irBlocks, entry + base, resumable);
     const kept = irBlocks.filter((b) => live.has(b.start));
-    for (const b of kept) if (b.end.k === 'fault') faults.set(b.end.pc, b.end.reason);
+    const record: FunctionRecord = { entry: entry + base, name: null, sources: [], blocks: kept.length, instructions: 0, bytes: 0, faults: 0 };
+    for (const b of kept) {
+      if (b.end.k === 'fault') {
+        faults.set(b.end.pc, b.end.reason);
+        record.faults++;
+      }
+      const [n, size] = sizes.get(b.start)!;
+      record.instructions += n;
+      record.bytes += size;
+    }
     blocks += kept.length;
-    const name = code.functions.get(entry)!.name ?? `sub_${(entry + base).toString(16)}`;
-    functions.push({ entry: entry + base, name, blocks: kept, temps, resumable });
+    instructions += record.instructions;
+    const info = code.functions.get(entry)!;
+    record.name = info.name ?? null;
+    record.sources = [...info.sources].sort();
+    records.push(record);
+    functions.push({ entry: entry + base, name: info.name ?? `sub_${(entry + base).toString(16)}`, blocks: kept, temps, resumable });
   }
-  return { functions, blocks, instructions, faults: [...faults].sort((a, b) => a[0] - b[0]) };
+  return { functions, records, blocks, instructions, faults: [...faults].sort((a, b) => a[0] - b[0]) };
 }
 
 /**

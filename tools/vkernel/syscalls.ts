@@ -862,9 +862,32 @@ function pipe2(p: Process, addr: bigint, flags: number): number {
 /** syscalls the vkernel answers with ENOSYS on purpose: child processes and threads */
 const UNSUPPORTED = new Set(['fork', 'vfork', 'clone', 'clone3', 'execve', 'execveat']);
 
-/** how the vkernel provides a Linux syscall (by its x86_64/generic name): the policy manifests record */
-export function syscallProvision(name: string): 'vkernel' | 'denied' {
-  return Object.hasOwn(SYSCALL_HANDLERS, name) && !UNSUPPORTED.has(name) ? 'vkernel' : 'denied';
+/**
+ * Syscalls the vkernel answers alone, without the host: the guest's memory layout, its
+ * fixed identity, signals and timers, thread bookkeeping, descriptors and in-process pipes.
+ * The others go to the host through Node, confined to what was granted (files, time,
+ * randomness, the terminal).
+ */
+const EMULATED = new Set([
+  ...['brk', 'mmap', 'munmap', 'mprotect', 'madvise', 'mremap'],
+  ...['getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getpgrp', 'getpgid', 'getsid', 'setpgid', 'getgroups', 'getresuid', 'getresgid'],
+  ...['uname', 'sysinfo', 'sched_getaffinity', 'sched_yield', 'prlimit64', 'getrlimit', 'setrlimit', 'getrusage', 'umask'],
+  ...['set_tid_address', 'set_robust_list', 'rseq', 'arch_prctl', 'futex', 'wait4'],
+  ...['dup', 'dup2', 'dup3', 'fcntl', 'pipe', 'pipe2', 'poll'],
+  ...Object.keys(SIGNAL_SYSCALLS),
+]);
+
+export type Provision = 'wasi' | 'vkernel' | 'emulated' | 'denied';
+
+/**
+ * How a Linux syscall (by name) is provided to a guest: `vkernel` (done on the host through
+ * the vkernel, within the grants), `emulated` (answered inside the vkernel), `denied`
+ * (ENOSYS). `wasi` is for modules that import WASI directly, which the translator does not
+ * emit yet. The policy manifests record and reports show.
+ */
+export function syscallProvision(name: string): Provision {
+  if (!Object.hasOwn(SYSCALL_HANDLERS, name) || UNSUPPORTED.has(name)) return 'denied';
+  return EMULATED.has(name) ? 'emulated' : 'vkernel';
 }
 
 /** fork/exec: refused with ENOSYS, and said once on stderr so a shell's failure is explained */

@@ -35,8 +35,8 @@ export interface ModuleInput {
   /** the guest address range the dispatch table covers */
   codeBase: number;
   codeEnd: number;
-  /** written as the `recomp.image` custom section (JSON) */
-  meta: unknown;
+  /** custom sections, in this order, each written as JSON: `recomp.image` (what the vkernel loads), `recomp.map` (what reports read) */
+  sections: [name: string, json: unknown][];
   /** the state slot holding the guest stack pointer */
   stackPointer: string;
   /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
@@ -156,7 +156,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   mod.addFunction('vload', PC_FN, binaryen.none, [], mod.block(null, vslots.map((s, k) => mod.global.set(`s.${s.name}`, mod.v128.load(0, 1, at(k))))));
   mod.addFunctionExport('vsave', 'vsave');
   mod.addFunctionExport('vload', 'vload');
-  mod.addCustomSection('recomp.image', new TextEncoder().encode(JSON.stringify(input.meta)));
+  for (const [name, json] of input.sections) mod.addCustomSection(name, new TextEncoder().encode(JSON.stringify(json)));
 
   if (!mod.validate()) throw new Error('wasm back end: the generated module does not validate (a translator bug)');
   // Hot code runs in V8's optimising tier, which does most of what binaryen's full pipeline
@@ -170,7 +170,15 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     binaryen.setShrinkLevel(0);
     mod.optimize();
   }
-  return mod.emitBinary();
+  // the name section (function names f<entry>): reports map wasm functions to guest code
+  // with it, and traps and profiles name guest functions; the code is the same without it
+  const debug = binaryen.getDebugInfo();
+  binaryen.setDebugInfo(true);
+  try {
+    return mod.emitBinary();
+  } finally {
+    binaryen.setDebugInfo(debug);
+  }
 }
 
 function zero(mod: binaryen.Module, t: Ty): Ref {
