@@ -8,8 +8,9 @@ cd "$ROOT"
 # Debian packages: compilers for the corpus, qemu-user (aarch64 runs, fallback emulator),
 # busybox-static (a real static binary as input), binutils (readelf is the ELF oracle in
 # tests), strace (the syscall-soundness oracle), zstd (image layers), luajit (a JIT user),
-# chromium (renders the HTML reports in their test).
-pkgs=(gcc g++ musl-tools gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user busybox-static
+# chromium (renders the HTML reports in their test), libc6-dev (its libc.a gives the
+# signatures reports recognise stripped library code by).
+pkgs=(gcc g++ libc6-dev musl-tools gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user busybox-static
   binutils strace zstd luajit chromium)
 missing=()
 for p in "${pkgs[@]}"; do

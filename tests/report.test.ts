@@ -15,6 +15,7 @@ const HELLO = join(CORPUS, 'x86_64-glibc', 'hello');
 interface Report {
   module: { size: number; sha256: string };
   manifest: { input: { name: string } } | null;
+  signatures: { source: string; sha256: string; functions: number }[];
   summary: Record<string, number | boolean>;
   syscalls: { name: string; provided: string }[];
   functions: { entry: string; name: string | null; recognisedBy: string | null; wasmBytes: number; instructions: number; treatment: string; faults: number }[];
@@ -68,6 +69,23 @@ describe('recomp report', () => {
     expect(helloReport.manifest?.input.name).toBe('hello');
   });
 
+  it('names the functions of a stripped copy by libc.a signatures, each name the one nm gives the unstripped binary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-strip-'));
+    const stripped = join(dir, 'hello');
+    execFileSync('strip', ['-o', stripped, HELLO]);
+    expect(execFileSync('nm', [stripped], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()).toBe('');
+    const module = await translated(stripped);
+    const r = await reportOf(module);
+    const namesAt = nmText(HELLO);
+    const named = r.functions.filter((f) => f.recognisedBy === 'signature');
+    for (const f of named) expect(namesAt.get(parseInt(f.entry, 16)) ?? [], `${f.entry} named ${f.name}`).toContain(f.name);
+    // most of the functions nm knows, where the stripped translation has a function, are found
+    const candidates = r.functions.filter((f) => namesAt.has(parseInt(f.entry, 16)));
+    expect(named.length).toBeGreaterThan(0.6 * candidates.length);
+    expect(r.signatures[0].source).toMatch(/libc\.a$/);
+    expect(r.signatures[0].functions).toBeGreaterThan(1000);
+  }, 600_000);
+
   it('says how each syscall is provided', () => {
     const how = new Map(helloReport.syscalls.map((s) => [s.name, s.provided]));
     expect(how.get('write')).toBe('vkernel');
@@ -87,7 +105,10 @@ describe('recomp report', () => {
   it('on stripped busybox: unresolved branches with listings whose bytes are the ELF\'s, and the faults translate reports', async () => {
     const module = await translated(BUSYBOX);
     const r = await reportOf(module);
-    expect(r.summary.recognised).toBe(0); // no symbols: nothing is recognised by name
+    // no symbols: what is named is named by the signatures of the host's libc.a (the same glibc)
+    expect(r.summary.recognised).toBe(r.summary.recognisedBySignature);
+    expect(r.summary.recognisedBySignature).toBeGreaterThan(1000);
+    for (const n of ['malloc', 'free', '__libc_start_main', 'exit', 'abort']) expect(r.functions.filter((f) => f.name === n).length, n).toBe(1);
     expect(r.summary.functions).toBeGreaterThan(3000);
     expect(r.unresolved.length).toBeGreaterThan(10);
     const elf = readFileSync(BUSYBOX);
@@ -156,5 +177,10 @@ describe('recomp report', () => {
       expect(r.stderr, what).toMatch(message);
       expect(r.stderr, what).not.toMatch(/internal error|at .*\.js:\d+/);
     }
+    const lib = join(dir, 'not-an-archive.a');
+    writeFileSync(lib, 'hello\n');
+    const bad = await exec(RECOMP, ['report', hello, '--library', lib]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('not an ar archive');
   });
 });

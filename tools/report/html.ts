@@ -131,7 +131,7 @@ export function renderHtml(r: Report): string {
     m ? `<br>from <code>${esc(m.input.name)}</code> (${esc(m.input.linking)}, sha256 <code>${esc(m.input.sha256)}</code>) at -O${m.options.optimize} by recomp ${esc(m.toolchain.recomp)}, Node ${esc(m.toolchain.node)}, binaryen ${esc(m.toolchain.binaryen)}; trust level ${esc(m.trust)}` : '<br>no manifest beside the module'
   }</p>
 <div class="cards" id="summary">
-${card(s.functions, 'functions translated')}${card(s.recognised, 'recognised by symbol')}${card(s.blocks, 'blocks')}${card(s.instructions, 'instructions')}
+${card(s.functions, 'functions translated')}${card(s.recognised - s.recognisedBySignature, 'recognised by symbol')}${card(s.recognisedBySignature, 'recognised by signature')}${card(s.blocks, 'blocks')}${card(s.instructions, 'instructions')}
 ${card(`${s.coveragePercent}%`, 'of the code bytes reached')}${card(s.unresolved, 'unresolved indirect branches')}${card(s.faults, 'places that fault')}${card(s.syscalls, s.syscallsComplete ? 'syscalls (complete set)' : 'syscalls (set may be incomplete)')}
 </div>
 
@@ -157,7 +157,7 @@ ${table('syscalls', r.syscalls, [
 <p><label>Filter: <input id="fn-filter" placeholder="name, address, treatment"></label></p>
 ${table('functions', r.functions, [
   { key: 'entry', title: 'entry', value: (f) => f.entry, html: (f) => `<span class="mono">${esc(f.entry)}</span>` },
-  { key: 'name', title: 'name', value: (f) => f.name ?? '' },
+  { key: 'name', title: 'name', value: (f) => f.name ?? '', html: (f) => esc(f.name) + (f.aliases ? ` <span class="sub">(also ${esc(f.aliases.join(', '))})</span>` : '') },
   { key: 'recognisedBy', title: 'recognised by', value: (f) => f.recognisedBy ?? '' },
   { key: 'sources', title: 'found through', value: (f) => f.sources.join(', ') },
   { key: 'blocks', title: 'blocks', value: (f) => f.blocks, numeric: true },
@@ -165,7 +165,7 @@ ${table('functions', r.functions, [
   { key: 'guestBytes', title: 'guest bytes', value: (f) => f.guestBytes, numeric: true },
   { key: 'wasmBytes', title: 'wasm bytes', value: (f) => f.wasmBytes, numeric: true },
   { key: 'treatment', title: 'treatment', value: (f) => f.treatment },
-], `${r.functions.length} functions; ${s.recognised} recognised by symbol`)}
+], `${r.functions.length} functions; ${s.recognised - s.recognisedBySignature} recognised by symbol, ${s.recognisedBySignature} by signature${r.signatures.length ? ` (${r.signatures.map((l) => `${l.source}, sha256 ${l.sha256.slice(0, 16)}…`).join('; ')})` : ''}`)}
 
 <h2>Unresolved indirect branches</h2>
 <p>Their targets are found at run time through the dispatcher (any translated block start is a valid target).</p>

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseJsonAs } from '../common/json.js';
 import { lastAtOrBefore } from '../common/search.js';
 import { loadOracle } from '../isa/oracle.js';
+import { recogniser, type SignatureSet } from '../analyze/signatures.js';
 import { sha256, type Manifest } from '../manifest/manifest.js';
 import { decodeFunctions, TranslationMap, type FunctionRecord } from '../translate/map.js';
 import { syscallProvision, type Provision } from '../vkernel/syscalls.js';
@@ -21,8 +22,10 @@ const hex = (a: number) => `0x${a.toString(16)}`;
 export interface FunctionRow {
   entry: string;
   name: string | null;
-  /** how the function was recognised: by its symbol, or not at all (a stripped binary's code) */
-  recognisedBy: 'symbol' | null;
+  /** how the function was recognised: by its symbol, by a library signature, or not at all */
+  recognisedBy: 'symbol' | 'signature' | null;
+  /** other names of the same library function (aliases), when recognised by signature */
+  aliases?: string[];
   sources: string[];
   blocks: number;
   instructions: number;
@@ -45,9 +48,12 @@ export interface Report {
   module: { name: string; sha256: string; size: number };
   manifest: Pick<Manifest, 'input' | 'options' | 'toolchain' | 'trust'> | null;
   arch: string;
+  /** the static libraries whose functions were looked for by signature */
+  signatures: { source: string; sha256: string; functions: number }[];
   summary: {
     functions: number;
     recognised: number;
+    recognisedBySignature: number;
     blocks: number;
     instructions: number;
     guestCodeBytes: number;
@@ -114,7 +120,18 @@ function layout(bytes: Uint8Array, name: string) {
   }
 }
 
-export async function buildReport(bytes: Uint8Array, name: string, manifest: Manifest | null): Promise<Report> {
+/** the preferred of several names of one function: the fewest leading underscores, then the shortest */
+function preferred(names: string[]): string {
+  const score = (n: string) => (/^_*/.exec(n)![0].length << 16) + n.length;
+  return [...names].sort((a, b) => score(a) - score(b) || (a < b ? -1 : 1))[0];
+}
+
+export interface LibrarySignatures {
+  set: SignatureSet;
+  sha256: string;
+}
+
+export async function buildReport(bytes: Uint8Array, name: string, manifest: Manifest | null, libraries: LibrarySignatures[] = []): Promise<Report> {
   const { sections, bodies, names, imported, data } = layout(bytes, name);
   const map = jsonSection(bytes, sections, 'recomp.map', TranslationMap, name);
   const image = jsonSection(bytes, sections, 'recomp.image', ImageFaults, name);
@@ -126,24 +143,38 @@ export async function buildReport(bytes: Uint8Array, name: string, manifest: Man
   });
   const records = decodeFunctions(map.functions);
   const byEntry = [...records].sort((a, b) => a.entry - b.entry);
-  const label = (f: FunctionRecord) => f.name ?? `sub_${f.entry.toString(16)}`;
+  /** names given by signature, once the rows are made */
+  const recognisedName = new Map<number, string>();
+  const label = (f: FunctionRecord) => f.name ?? recognisedName.get(f.entry) ?? `sub_${f.entry.toString(16)}`;
   /** the function whose entry is the closest at or before `a` */
   const around = (a: number): string => {
     const k = lastAtOrBefore(byEntry, (f) => f.entry, a);
     return k >= 0 ? label(byEntry[k]) : '?';
   };
-  const functions: FunctionRow[] = records.map((f) => ({
-    entry: hex(f.entry),
-    name: f.name,
-    recognisedBy: f.name && f.sources.includes('symbol') ? 'symbol' : null,
-    sources: f.sources,
-    blocks: f.blocks,
-    instructions: f.instructions,
-    guestBytes: f.bytes,
-    wasmBytes: wasmOf.get(f.entry) ?? 0,
-    faults: f.faults,
-    treatment: f.faults ? `translated; faults at ${f.faults} place${f.faults > 1 ? 's' : ''} when reached` : 'translated',
-  }));
+  const recognise = libraries.length ? recogniser(libraries.map((l) => l.set)) : undefined;
+  const codeAt = (a: number) => {
+    const seg = data.find((d) => a >= d.address && a < d.address + d.bytes.length);
+    return seg ? seg.bytes.subarray(a - seg.address) : new Uint8Array(0);
+  };
+  const functions: FunctionRow[] = records.map((f) => {
+    const bySymbol = f.name !== null && f.sources.includes('symbol');
+    const names = !bySymbol && recognise ? recognise.match(codeAt(f.entry)) : [];
+    const chosen = names.length ? preferred(names) : null;
+    if (chosen) recognisedName.set(f.entry, chosen);
+    return {
+      entry: hex(f.entry),
+      name: chosen ?? f.name,
+      recognisedBy: bySymbol ? 'symbol' : chosen ? 'signature' : null,
+      ...(names.length > 1 ? { aliases: names.filter((n) => n !== chosen) } : {}),
+      sources: f.sources,
+      blocks: f.blocks,
+      instructions: f.instructions,
+      guestBytes: f.bytes,
+      wasmBytes: wasmOf.get(f.entry) ?? 0,
+      faults: f.faults,
+      treatment: f.faults ? `translated; faults at ${f.faults} place${f.faults > 1 ? 's' : ''} when reached` : 'translated',
+    };
+  });
   const unresolved = [];
   for (const [address, kind, mnemonic, blockStart] of map.unresolved) {
     unresolved.push({ address: hex(address), kind, mnemonic, function: around(address), listing: await listing(map.arch, data, blockStart, address) });
@@ -169,9 +200,11 @@ export async function buildReport(bytes: Uint8Array, name: string, manifest: Man
     module: { name, sha256: sha256(bytes), size: bytes.length },
     manifest: manifest ? { input: manifest.input, options: manifest.options, toolchain: manifest.toolchain, trust: manifest.trust } : null,
     arch: map.arch,
+    signatures: libraries.map((l) => ({ source: l.set.source, sha256: l.sha256, functions: l.set.signatures.length })),
     summary: {
       functions: records.length,
       recognised: functions.filter((f) => f.recognisedBy).length,
+      recognisedBySignature: functions.filter((f) => f.recognisedBy === 'signature').length,
       blocks: records.reduce((n, f) => n + f.blocks, 0),
       instructions: records.reduce((n, f) => n + f.instructions, 0),
       guestCodeBytes: map.codeBytes,
