@@ -94,4 +94,26 @@ describe('code discovery', () => {
       expect(s.bytesCovered / s.codeBytes).toBeGreaterThan(0.45);
     },
   );
+
+  it('a stripped binary: exit, abort and the stack-protector failure are found never to return, puts and malloc to return', () => {
+    // the unstripped original's symbols (nm, from binutils) say where each function is
+    const original = corpusBinaries().find(([v, n]) => v === 'x86_64-glibc' && n === 'hello')![2];
+    const stripped = join(tmp, 'hello-stripped');
+    execFileSync('strip', ['-o', stripped, original]);
+    const at = new Map<string, number>();
+    for (const line of execFileSync('nm', ['--defined-only', original], { encoding: 'utf8' }).split('\n')) {
+      const [addr, type, name] = line.split(' ');
+      if (name && /^[tTW]$/.test(type)) at.set(name, parseInt(addr, 16));
+    }
+    const elf = readElf(readFileSync(stripped));
+    expect(elf.symbols().filter((s) => s.table === 'symtab').length).toBe(0);
+    const code = discoverCode(elf, decoderFor('x86_64'));
+    for (const n of ['exit', '_exit', 'abort', '__stack_chk_fail', '__libc_fatal', '__fortify_fail', '__assert_fail']) expect(code.noReturn.has(at.get(n)!), n).toBe(true);
+    for (const n of ['puts', 'malloc', 'free', 'printf', 'fflush', '_IO_puts', 'strlen']) {
+      if (at.has(n)) expect(code.noReturn.has(at.get(n)!), n).toBe(false);
+    }
+    // and the code after calls to them is no longer decoded: as much as with the symbols
+    const full = discoverCode(readElf(readFileSync(original)), decoderFor('x86_64'));
+    expect(code.stats.instructions).toBeLessThanOrEqual(full.stats.instructions * 1.01);
+  });
 });

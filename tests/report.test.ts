@@ -75,6 +75,9 @@ describe('recomp report', () => {
     execFileSync('strip', ['-o', stripped, HELLO]);
     expect(execFileSync('nm', [stripped], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()).toBe('');
     const module = await translated(stripped);
+    // the stripped translation runs as the original does
+    const run = await exec(RECOMP, ['run', module]);
+    expect(run.stdout.toString()).toBe(readFileSync(join(CORPUS, 'expected', 'x86_64-glibc', 'hello.stdout'), 'utf8'));
     const r = await reportOf(module);
     const namesAt = nmText(HELLO);
     const named = r.functions.filter((f) => f.recognisedBy === 'signature');

@@ -23,6 +23,10 @@ export interface Block {
   succs: number[];
   fn: number;
   terminator: Flow;
+  /** direct calls in the block: [call site, target], in address order */
+  calls: [number, number][];
+  /** entries of other functions the block jumps to (tail calls) */
+  tails: number[];
 }
 
 export interface JumpTable {
@@ -34,6 +38,8 @@ export interface JumpTable {
 
 export interface CodeMap {
   functions: Map<number, FunctionInfo>;
+  /** entries of the functions that never return: known by name, or found to have no path to a return */
+  noReturn: Set<number>;
   blocks: Map<number, Block>;
   jumpTables: JumpTable[];
   unresolved: { address: number; kind: 'ijump' | 'icall'; mnemonic: string }[];
@@ -50,8 +56,56 @@ const MAX_TABLE_ENTRIES = 4096;
  * `extraRoots`: more entry points to explore (the translator adds code addresses held in
  * data, such as computed-goto label tables, so an indirect jump there finds code).
  */
-export function discoverCode(elf: Elf, decoder: Decoder, extraRoots: number[] = [], blockRoots = new Map<number, number[]>()): CodeMap {
-  return new Discovery(elf, decoder, blockRoots).run(extraRoots);
+export function discoverCode(elf: Elf, decoder: Decoder, extraRoots: number[] = [], blockRoots = new Map<number, number[]>(), knownNoReturn = new Set<number>()): CodeMap {
+  const code = new Discovery(elf, decoder, blockRoots, knownNoReturn).run(extraRoots);
+  // Without symbols (stripped binaries) exit, abort and __stack_chk_fail are not known by
+  // name, and the bytes after every call to them are decoded as code that never runs. The
+  // functions that have no path to a return are found on this first map (a superset of the
+  // real control flow, so what it finds is sound) and discovery runs again knowing them.
+  const inferred = inferNoReturn(code);
+  if ([...inferred].every((a) => code.noReturn.has(a))) return code;
+  return new Discovery(elf, decoder, blockRoots, new Set([...knownNoReturn, ...inferred])).run(extraRoots);
+}
+
+/**
+ * The functions that cannot return: the least fixpoint of "may return" (a function may
+ * return when a path from its entry reaches a `ret`, an unresolved indirect jump or a tail
+ * call to a function that may return, with every direct call on the path to a function that
+ * may return), taken over the discovered map; every function outside it never returns.
+ * Indirect calls and calls out of the discovered code are assumed to return.
+ */
+export function inferNoReturn(code: CodeMap): Set<number> {
+  const may = new Set<number>();
+  // code that could not be decoded might go on to a return: assume it does
+  const undecodable = new Set(code.unknown.map((u) => u.address));
+  const returns = (c: number) => !code.noReturn.has(c) && (!code.functions.has(c) || may.has(c));
+  const reachesReturn = (f: FunctionInfo): boolean => {
+    const seen = new Set<number>();
+    const work = [f.entry];
+    while (work.length) {
+      const a = work.pop()!;
+      if (seen.has(a)) continue;
+      seen.add(a);
+      const b = code.blocks.get(a);
+      if (!b) return true; // a block discovery did not decode: assume the worst
+      if (b.calls.some(([, t]) => !returns(t))) continue;
+      if (b.terminator === 'ret' || (b.terminator === 'ijump' && !b.succs.length) || undecodable.has(b.end)) return true;
+      if (b.tails.some(returns)) return true;
+      work.push(...b.succs);
+    }
+    return false;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of code.functions.values()) {
+      if (may.has(f.entry) || code.noReturn.has(f.entry)) continue;
+      if (reachesReturn(f)) {
+        may.add(f.entry);
+        changed = true;
+      }
+    }
+  }
+  return new Set([...code.functions.keys()].filter((a) => !may.has(a)));
 }
 
 class Discovery {
@@ -79,7 +133,9 @@ class Discovery {
     private decoder: Decoder,
     /** function entry → more block starts of that function (exception landing pads) */
     private blockRoots = new Map<number, number[]>(),
+    knownNoReturn = new Set<number>(),
   ) {
+    for (const a of knownNoReturn) this.noReturn.add(a);
     this.ranges = elf.codeRanges().slice().sort((a, b) => a.address - b.address);
   }
 
@@ -115,6 +171,7 @@ class Discovery {
     for (const f of this.functions.values()) f.blocks.sort((a, b) => a - b);
     return {
       functions: this.functions,
+      noReturn: this.noReturn,
       blocks: this.blocks,
       jumpTables: this.jumpTables,
       unresolved: this.unresolved,
@@ -214,6 +271,8 @@ class Discovery {
     let a = start;
     let term: Flow = 'seq';
     const succs: number[] = [];
+    const calls: [number, number][] = [];
+    const tails: number[] = [];
     for (;;) {
       if (a !== start && (this.blocks.has(a) || this.owner.has(a))) {
         if (!this.blocks.has(a)) this.split(this.owner.get(a)!, a);
@@ -232,7 +291,10 @@ class Discovery {
       term = i.flow;
       if (i.flow === 'seq' || i.flow === 'syscall' || i.flow === 'interrupt') continue;
       if (i.flow === 'call') {
-        if (i.target !== undefined) this.root(i.target, 'call');
+        if (i.target !== undefined) {
+          this.root(i.target, 'call');
+          calls.push([i.address, i.target]);
+        }
         if (i.target !== undefined && this.noReturn.has(i.target)) break;
         continue;
       }
@@ -243,8 +305,10 @@ class Discovery {
       if (i.flow === 'jump' || i.flow === 'cjump') {
         const t = i.target!;
         if (!this.inCode(t)) this.unknown.push({ address: i.address, reason: `branch to 0x${t.toString(16)} outside the code` });
-        else if (this.functions.has(t) && t !== fn.entry) this.functions.get(t)!.sources.add('tailcall');
-        else succs.push(t);
+        else if (this.functions.has(t) && t !== fn.entry) {
+          this.functions.get(t)!.sources.add('tailcall');
+          tails.push(t);
+        } else succs.push(t);
         if (i.flow === 'cjump') succs.push(a);
       } else if (i.flow === 'ijump') {
         if (this.isImportJump(i, insns)) break; // a PLT stub: the loader fills its GOT slot with the import
@@ -259,7 +323,7 @@ class Discovery {
     if (!insns.length) return undefined;
     this.instructions += insns.length;
     const last = insns[insns.length - 1];
-    const b: Block = { start, end: last.address + last.length, instructions: insns.length, succs, fn: fn.entry, terminator: term };
+    const b: Block = { start, end: last.address + last.length, instructions: insns.length, succs, fn: fn.entry, terminator: term, calls, tails };
     this.blocks.set(start, b);
     if (term === 'cjump' || term === 'seq' || term === 'call' || term === 'syscall' || term === 'interrupt') this.fallthroughPred.set(b.end, b);
     if (term === 'cjump' && last.target !== undefined && !this.branchPred.has(last.target)) this.branchPred.set(last.target, b);
@@ -276,7 +340,18 @@ class Discovery {
       a += i.length;
       count++;
     }
-    const tail: Block = { start: at, end: b.end, instructions: b.instructions - count, succs: b.succs, fn: b.fn, terminator: b.terminator };
+    const tail: Block = {
+      start: at,
+      end: b.end,
+      instructions: b.instructions - count,
+      succs: b.succs,
+      fn: b.fn,
+      terminator: b.terminator,
+      calls: b.calls.filter(([site]) => site >= at),
+      tails: b.tails,
+    };
+    b.calls = b.calls.filter(([site]) => site < at);
+    b.tails = [];
     if (this.fallthroughPred.get(b.end) === b) this.fallthroughPred.set(b.end, tail);
     this.fallthroughPred.set(at, b);
     b.end = at;

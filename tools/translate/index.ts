@@ -198,8 +198,10 @@ function discoverWithCodeRefs(elf: Elf, decoder: Decoder, dataRefs: number[], pa
   const inCode = inExecutableSegment(elf);
   const decodeAt = decoderAt(elf, decoder);
   const roots = new Set(dataRefs);
+  let noReturn = new Set<number>();
   for (let round = 0; ; round++) {
-    const code = discoverCode(elf, decoder, [...roots].sort((a, b) => a - b), pads);
+    const code = discoverCode(elf, decoder, [...roots].sort((a, b) => a - b), pads, noReturn);
+    noReturn = code.noReturn;
     if (round === 4) return code;
     const before = roots.size;
     for (const b of code.blocks.values()) {
