@@ -9,8 +9,7 @@ export class SignatureError extends Error {}
 
 export interface Signature {
   name: string;
-  /** the archive member it comes from, and the symbol's offset in its section: aliases share both */
-  object: string;
+  /** archive member, section and offset of the symbol: aliases share it */
   body: string;
   bytes: Uint8Array;
   /** 1 where the byte is the linker's to fill in */
@@ -94,7 +93,7 @@ export function signaturesOf(archive: Uint8Array, source: string): SignatureSet 
       if (!sec || !(sec.flags & 4) || sec.type !== 1 || s.value + s.size > sec.size) continue;
       const bytes = elf.sectionBytes(sec).subarray(s.value, s.value + s.size);
       const mask = (masks.get(sec.name) ?? new Uint8Array(sec.size)).subarray(s.value, s.value + s.size);
-      signatures.push({ name: s.name, object: m.name, body: `${m.name}:${sec.name}+${s.value}`, bytes, mask });
+      signatures.push({ name: s.name, body: `${m.name}:${sec.name}+${s.value}`, bytes, mask });
     }
   }
   return { source, signatures };

@@ -1,7 +1,7 @@
 // `recomp report MODULE [--html OUT.html] [--json]`: the mapping report of a module.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { writeAtomic } from '../common/fs.js';
+import { failure, writeAtomic } from '../common/fs.js';
 import { manifestPathOf, readManifest, sha256, TrustError, type Manifest } from '../manifest/manifest.js';
 import { renderHtml } from '../report/html.js';
 import { buildReport, ReportError, type LibrarySignatures, type Report } from '../report/report.js';
@@ -69,7 +69,7 @@ function librarySignatures(path: string): LibrarySignatures {
   try {
     bytes = readFileSync(path);
   } catch (e) {
-    throw new SignatureError(`cannot read the library ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new SignatureError(`cannot read the library ${path}: ${failure(e)}`);
   }
   return { set: signaturesOf(bytes, path), sha256: sha256(bytes) };
 }
@@ -107,7 +107,7 @@ export async function report(args: string[]): Promise<number> {
   try {
     bytes = readFileSync(module);
   } catch (e) {
-    process.stderr.write(`recomp report: cannot read ${module}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(`recomp report: cannot read ${module}: ${failure(e)}\n`);
     return 1;
   }
   if (values.library && values['no-signatures']) throw new UsageError('--library and --no-signatures exclude each other');

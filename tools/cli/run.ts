@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { failure } from '../common/fs.js';
 import { ModuleError, runModule, type Grant } from '../vkernel/index.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './command.js';
@@ -140,7 +141,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     bytes = readFileSync(module);
   } catch (e) {
-    process.stderr.write(`recomp run: cannot read ${module}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(`recomp run: cannot read ${module}: ${failure(e)}\n`);
     return 1;
   }
   const refused = await checkTrust(module, bytes, values['trusted-key'] ?? [], values.policy ?? process.env.RECOMP_POLICY);
@@ -201,7 +202,7 @@ export async function exec(args: string[]): Promise<number> {
   try {
     input = readFileSync(elf);
   } catch (e) {
-    process.stderr.write(`recomp exec: cannot read ${elf}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+    process.stderr.write(`recomp exec: cannot read ${elf}: ${failure(e)}\n`);
     return 1;
   }
   const policyPath = process.env.RECOMP_POLICY;

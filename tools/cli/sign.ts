@@ -4,11 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { envelopePathOf, outputOf, signOutput, verifyOutput } from '../manifest/attestation.js';
-import { writeAtomic } from '../common/fs.js';
+import { failure, writeAtomic } from '../common/fs.js';
 import { generateKeys, loadPublicKey, loadSigningKey } from '../manifest/keys.js';
 import { manifestPathOf, readManifest, reproduciblePart, sha256, toolchain, TrustError, type Manifest } from '../manifest/manifest.js';
 import { canonicalJson } from '../common/json.js';
 import { parseFlags } from './args.js';
+import { phaseLine } from './progress.js';
 import { UsageError } from './command.js';
 import { VERSION } from './version.js';
 
@@ -153,8 +154,7 @@ async function rebuild(manifestPath: string, inputArg: string | undefined, onPha
   try {
     bytes = readFileSync(input);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new TrustError(`cannot read the input ${input} (${code})${inputArg ? '' : `: the manifest's input ${recorded.input.name} is looked for beside the manifest; name it with --input ELF`}`);
+    throw new TrustError(`cannot read the input ${input} (${failure(e)})${inputArg ? '' : `: the manifest's input ${recorded.input.name} is looked for beside the manifest; name it with --input ELF`}`);
   }
   const got = sha256(bytes);
   if (got !== recorded.input.sha256) throw new TrustError(`${input} is not the recorded input: its sha256 is ${got}, the manifest records ${recorded.input.sha256}`);
@@ -173,7 +173,7 @@ async function rebuild(manifestPath: string, inputArg: string | undefined, onPha
       if (e instanceof TranslateError) throw new TrustError(`the rebuild failed: ${e.message}`);
       throw e;
     }
-    const rebuilt = sha256(readFileSync(out));
+    const rebuilt = manifest.outputs[0].sha256;
     const [a, b] = [reproduciblePart(recorded), reproduciblePart(manifest)];
     const differing = Object.keys({ ...a, ...b }).filter((k) => canonicalJson(a[k as keyof Manifest]) !== canonicalJson(b[k as keyof Manifest]));
     const beside = join(dirname(manifestPath), primary.name);
@@ -208,7 +208,7 @@ export async function verify(args: string[]): Promise<number> {
   if (values.input && !values.rebuild) throw new UsageError('--input goes with --rebuild');
   const output = outputOf(positionals[0]);
   const result: Record<string, unknown> = { schema: 'recomp.verify/v1', file: output };
-  const tty = process.stderr.isTTY && !values.json;
+  const phase = values.json ? undefined : phaseLine('rebuild');
   try {
     if (values.key?.length) {
       const { keyid } = verifyOutput(output, values.key.map(loadPublicKey), { manifestFile: true });
@@ -216,8 +216,8 @@ export async function verify(args: string[]): Promise<number> {
       if (!values.json) process.stderr.write(`recomp verify: ${output}: signed by key ${keyid.slice(0, 16)}; manifest and outputs match\n`);
     }
     if (values.rebuild) {
-      const r = await rebuild(manifestPathOf(output), values.input, tty ? (p) => process.stderr.write(`\r\x1b[Krebuild: ${p}...`) : undefined);
-      if (tty) process.stderr.write('\r\x1b[K');
+      const r = await rebuild(manifestPathOf(output), values.input, phase?.show);
+      phase?.clear();
       result.rebuild = r;
       result.ok = r.match;
       if (!values.json) {
@@ -236,7 +236,7 @@ export async function verify(args: string[]): Promise<number> {
     if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return result.ok ? 0 : 1;
   } catch (e) {
-    if (tty) process.stderr.write('\r\x1b[K');
+    phase?.clear();
     return fail('verify', e, values.json, result);
   }
 }

@@ -1,7 +1,7 @@
 // `recomp translate ELF -o OUT.wasm`: the module, and its manifest beside it.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { writeAtomic } from '../common/fs.js';
+import { failure, writeAtomic } from '../common/fs.js';
 import { ElfError, readElf } from '../elf/index.js';
 import { translate, TranslateError, type TranslateResult } from '../translate/index.js';
 import { fileRef, manifestPathOf, serializeManifest, stampNow, toolchain, TrustError, type Manifest } from '../manifest/manifest.js';
@@ -9,6 +9,7 @@ import { syscallProvision } from '../vkernel/syscalls.js';
 import { signOutput } from '../manifest/attestation.js';
 import { loadSigningKey } from '../manifest/keys.js';
 import { parseFlags } from './args.js';
+import { phaseLine } from './progress.js';
 import { UsageError } from './command.js';
 import { VERSION } from './version.js';
 
@@ -56,7 +57,7 @@ export function translateFile(input: string, output: string, opts: TranslateFile
   try {
     bytes = readFileSync(input);
   } catch (e) {
-    throw new TranslateError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new TranslateError(`cannot read ${input}: ${failure(e)}`);
   }
   let result: TranslateResult;
   try {
@@ -104,16 +105,16 @@ export async function translateMain(args: string[]): Promise<number> {
   const level = values.O ?? '2';
   if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
   const started = Date.now();
-  const tty = process.stderr.isTTY;
+  const phase = phaseLine('translate');
   try {
     // a bad key fails before the long translation, not after
     const signer = values['sign-key'] ? loadSigningKey(values['sign-key']) : undefined;
     const { result, manifest } = translateFile(positionals[0], values.output, {
       optimize: Number(level),
       stamp: values.stamp,
-      onPhase: tty ? (p) => process.stderr.write(`\r\x1b[Ktranslate: ${p}...`) : undefined,
+      onPhase: phase?.show,
     });
-    if (tty) process.stderr.write('\r\x1b[K');
+    phase?.clear();
     const signed = signer ? signOutput(values.output, signer) : undefined;
     const report = {
       schema: 'recomp.translate-report/v1',
@@ -137,7 +138,7 @@ export async function translateMain(args: string[]): Promise<number> {
     }
     return 0;
   } catch (e) {
-    if (tty) process.stderr.write('\r\x1b[K');
+    phase?.clear();
     if (e instanceof TranslateError || e instanceof TrustError) {
       process.stderr.write(`recomp translate: ${e.message}\n`);
       return 1;

@@ -3,6 +3,9 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** why a file operation failed, for a message: the errno code (ENOENT, EACCES...) or the error's text */
+export const failure = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
 export function writeAtomic(path: string, data: Uint8Array | string, mode?: number): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   writeFileSync(tmp, data, { mode });

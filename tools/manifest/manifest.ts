@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { failure } from '../common/fs.js';
 import { parseJsonAs } from '../common/json.js';
 
 export class TrustError extends Error {}
@@ -95,7 +96,7 @@ export function readTrustFile(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (e) {
-    throw new TrustError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new TrustError(`cannot read the ${what} ${path}: ${failure(e)}`);
   }
 }
 

@@ -79,7 +79,6 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   const layout = imageLayout(elf, base);
   opts.progress?.('lifting');
   const lifted = liftAll(elf, decoder, code, base, opts, returnsTwice(elf, decoder, code), pads);
-  opts.progress?.('building the module');
   const meta: ImageMeta = {
     format: 'recomp.image/v1',
     arch: 'x86_64',
@@ -302,15 +301,8 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
   const faults = new Map<number, string>();
   const fdes = elf.fdes().filter((f) => pads.has(f.start)).sort((a, b) => a.start - b.start);
   const fdeAt = (a: number): number | undefined => {
-    let lo = 0;
-    let hi = fdes.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (fdes[mid].end <= a) lo = mid + 1;
-      else if (fdes[mid].start > a) hi = mid - 1;
-      else return fdes[mid].start;
-    }
-    return undefined;
+    const k = lastAtOrBefore(fdes, (f) => f.start, a);
+    return k >= 0 && a < fdes[k].end ? fdes[k].start : undefined;
   };
   let blocks = 0;
   let instructions = 0;
