@@ -21,6 +21,10 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+// the worker's file has this module's extension: worker.js beside pool.js in dist/, worker.mjs
+// beside the bundle (scripts/bundle.mjs), which has no package.json to make .js files modules
+const workerFile = import.meta.url.endsWith('.mjs') ? './worker.mjs' : './worker.js';
+
 export class WorkerPool {
   private queue: Pending[] = []; // summaries before analyses
   private idle: Worker[] = [];
@@ -33,7 +37,7 @@ export class WorkerPool {
     size: number,
     private read: ReadFile,
   ) {
-    const url = new URL('./worker.js', import.meta.url);
+    const url = new URL(workerFile, import.meta.url);
     for (let i = 0; i < size; i++) {
       const w = new Worker(url);
       w.on('message', (m: FromWorker) => this.onMessage(w, m));

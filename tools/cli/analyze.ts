@@ -1,5 +1,6 @@
 // `recomp analyze PATH... [--json]`: what each executable of a file, root file system or
 // container image is, which syscalls it can make, and whether recomp can translate it.
+import { writeAtomic } from '../common/fs.js';
 import { ImageError } from '../image/index.js';
 import { analyzeInputs, type InputReport } from '../analyze/driver.js';
 import type { AnalysisRecord, ElfRecord } from '../analyze/record.js';
@@ -26,6 +27,7 @@ PATH may be:
 
 Options:
   --json             print one JSON document (schema recomp.analyze/v1) instead of tables
+  -o, --output FILE  with --json: write the document to FILE, not stdout
   --platform OS/ARCH for multi-platform images: linux/amd64, linux/arm64... (default: the
                      host's, or the only image an index holds)
   --code, --no-code  recover functions, basic blocks and jump tables (the 'code' field):
@@ -48,6 +50,7 @@ Examples:
 export async function analyze(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     json: { type: 'boolean' },
+    output: { type: 'string', short: 'o' },
     platform: { type: 'string' },
     code: { type: 'boolean' },
     'no-code': { type: 'boolean' },
@@ -59,6 +62,7 @@ export async function analyze(args: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('no PATH given');
+  if (values.output && !values.json) throw new UsageError('-o writes the JSON document: give --json too');
   let jobs: number | undefined;
   if (values.jobs !== undefined) {
     jobs = Number(values.jobs);
@@ -79,7 +83,8 @@ export async function analyze(args: string[]): Promise<number> {
     }
     throw e;
   }
-  if (values.json) process.stdout.write(JSON.stringify(toJson(reports), null, 2) + '\n');
+  if (values.json && values.output) writeAtomic(values.output, JSON.stringify(toJson(reports), null, 2) + '\n');
+  else if (values.json) process.stdout.write(JSON.stringify(toJson(reports), null, 2) + '\n');
   else printTables(reports);
   let status = 0;
   for (const r of reports) {

@@ -1,4 +1,6 @@
 // recomp's command-line entry: dispatches to one module per subcommand.
+import { readFileSync } from 'node:fs';
+import { failure } from '../common/fs.js';
 import { UsageError } from './command.js';
 import { commands, printHelp } from './commands.js';
 import { VERSION } from './version.js';
@@ -37,7 +39,24 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-main(process.argv.slice(2)).then(
+/**
+ * Bazel hands long command lines over in a param file: `recomp @FILE` alone, FILE holding one
+ * argument per line (Args.use_param_file with the "multiline" format).
+ */
+function commandLine(argv: string[]): string[] {
+  if (argv.length !== 1 || !argv[0].startsWith('@')) return argv;
+  const text = readFileSync(argv[0].slice(1), 'utf8');
+  return text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined);
+}
+
+let argv: string[] | undefined;
+try {
+  argv = commandLine(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`recomp: cannot read the param file ${process.argv[2].slice(1)}: ${failure(e)}\n`);
+  process.exitCode = 2;
+}
+if (argv) main(argv).then(
   (status) => {
     process.exitCode = status;
   },

@@ -9,7 +9,7 @@ import { SignatureError, signaturesOf } from '../analyze/signatures.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './command.js';
 
-const HELP = `Usage: recomp report MODULE [--html OUT.html] [--json]
+const HELP = `Usage: recomp report MODULE [--html OUT.html] [--json] [-o FILE]
 
 Reports what a module made by 'recomp translate' holds, from the module alone (and its
 manifest, MODULE.manifest.json, when it is beside it):
@@ -33,6 +33,7 @@ Without options it prints a summary. Options:
   --html FILE        write the report as one self-contained HTML page (sortable tables, a
                      chart of the bytes; no network needed to view it)
   --json             print the whole report as JSON (schema recomp.report/v1) on stdout
+  -o, --output FILE  write the summary (or with --json the JSON) to FILE, not stdout
   --library A.a      look for the functions of this static library archive; repeatable
                      (replaces the default)
   --no-signatures    recognise functions by their symbols only
@@ -93,6 +94,7 @@ export async function report(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     html: { type: 'string' },
     json: { type: 'boolean' },
+    output: { type: 'string', short: 'o' },
     library: { type: 'string', multiple: true },
     'no-signatures': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -124,7 +126,8 @@ export async function report(args: string[]): Promise<number> {
     writeAtomic(values.html, renderHtml(r));
     if (!values.json) process.stderr.write(`recomp report: wrote ${values.html}\n`);
   }
-  if (values.json) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
-  else if (!values.html) process.stdout.write(summary(r));
+  const text = values.json ? JSON.stringify(r, null, 2) + '\n' : !values.html || values.output ? summary(r) : '';
+  if (values.output) writeAtomic(values.output, text);
+  else process.stdout.write(text);
   return 0;
 }

@@ -16,6 +16,8 @@ const RUN_OPTIONS = `Options:
                       file system is visible; '..' and symlinks cannot leave a grant
   --env NAME=VALUE    set a guest environment variable; repeatable. No host variable
                       passes unless given
+  --argv0 NAME        the guest's argv[0] (default: the module's or the ELF's file name,
+                      without .wasm); multi-call programs such as busybox choose by it
   --trace             print every syscall with its arguments and result on stderr
   -h, --help          this help
 `;
@@ -67,6 +69,7 @@ Example:
 
 const FLAGS = {
   dir: { type: 'string', multiple: true },
+  argv0: { type: 'string' },
   env: { type: 'string', multiple: true },
   trace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -104,7 +107,7 @@ async function runAndReport(bytes: Uint8Array, programName: string, guestArgs: s
   return result.status;
 }
 
-const VALUED = new Set(['--dir', '--env', '-O', '--trusted-key', '--policy']);
+const VALUED = new Set(['--dir', '--env', '--argv0', '-O', '--trusted-key', '--policy']);
 
 /** splits recomp's own flags from the guest's: everything after '--' or after the first positional past the module */
 function split(args: string[], modulePositionals = 1): [string[], string[]] {
@@ -150,7 +153,7 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   try {
-    return await runAndReport(bytes, basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
+    return await runAndReport(bytes, values.argv0 ?? basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
   } catch (e) {
     if (e instanceof ModuleError) {
       process.stderr.write(`recomp run: ${module}: ${e.message}\n`);
@@ -236,5 +239,5 @@ export async function exec(args: string[]): Promise<number> {
       throw e;
     }
   }
-  return runAndReport(readFileSync(cached), basename(elf), [...rest, ...guestArgs], values);
+  return runAndReport(readFileSync(cached), values.argv0 ?? basename(elf), [...rest, ...guestArgs], values);
 }

@@ -42,6 +42,7 @@ signature to the same envelope; with the same key, it replaces that key's signat
 Options:
   --key KEY           the Ed25519 private key (from recomp keygen)
   --json              print {file, envelope, keyid} on stdout
+  -q, --quiet         print nothing on success (build actions)
   -h, --help          this help
 
 Exit status: 0 signed; 1 when the manifest or the key cannot be used (the message says why).
@@ -117,6 +118,7 @@ export async function sign(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     key: { type: 'string' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -129,7 +131,7 @@ export async function sign(args: string[]): Promise<number> {
   try {
     const signed = signOutput(output, loadSigningKey(values.key));
     if (values.json) process.stdout.write(JSON.stringify({ file: output, envelope: signed.path, keyid: signed.keyid }, null, 2) + '\n');
-    else process.stderr.write(`recomp sign: ${output}: signed by key ${signed.keyid.slice(0, 16)} (${signed.path})\n`);
+    else if (!values.quiet) process.stderr.write(`recomp sign: ${output}: signed by key ${signed.keyid.slice(0, 16)} (${signed.path})\n`);
     return 0;
   } catch (e) {
     return fail('sign', e, values.json, { file: output });

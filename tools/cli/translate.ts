@@ -12,6 +12,7 @@ import { parseFlags } from './args.js';
 import { phaseLine } from './progress.js';
 import { UsageError } from './command.js';
 import { VERSION } from './version.js';
+import type { Arch } from '../isa/types.js';
 
 const HELP = `Usage: recomp translate ELF -o OUT.wasm [options]
 
@@ -23,6 +24,8 @@ options give the same bytes on any host, from any directory.
 
 Options:
   -o, --output FILE   the module to write (required)
+  --arch ARCH         x86_64 or aarch64: refuse an input of another architecture (default
+                      auto: the ELF header decides)
   -O LEVEL            optimisation: 0 (fastest to translate, least compact code), 1 (fold
                       temporaries), 2 (also pack locals; the default), 3 (binaryen's whole
                       pipeline: slowest to translate, rarely faster to run)
@@ -33,6 +36,7 @@ Options:
   --report FILE       also write a JSON report: functions, blocks, instructions, and every
                       address where the guest faults because code was not translatable
   --json              print the report on stdout
+  -q, --quiet         print nothing on success: no progress, no summary (build actions)
   -h, --help          this help
 
 Exit status: 0 on success, 1 when the input cannot be translated (the message says why),
@@ -44,6 +48,8 @@ Example:
 
 export interface TranslateFileOptions {
   optimize: number;
+  /** the architecture the input must have (default: whatever its ELF header says) */
+  arch?: Arch;
   /** the input's name in the manifest (default: its base name), for a rebuild from a copy */
   inputName?: string;
   /** add time and host to the manifest (outside its reproducible part) */
@@ -61,7 +67,7 @@ export function translateFile(input: string, output: string, opts: TranslateFile
   }
   let result: TranslateResult;
   try {
-    result = translate(bytes, { optimize: opts.optimize, progress: opts.onPhase });
+    result = translate(bytes, { optimize: opts.optimize, arch: opts.arch, progress: opts.onPhase });
   } catch (e) {
     if (e instanceof ElfError) throw new TranslateError(`${input}: ${e.message}`);
     throw e;
@@ -72,7 +78,7 @@ export function translateFile(input: string, output: string, opts: TranslateFile
   const manifest: Manifest = {
     schema: 'recomp.manifest/v1',
     trust: 'recompiled',
-    input: { ...fileRef(inName, bytes), arch: 'x86_64', linking: elf.linking },
+    input: { ...fileRef(inName, bytes), arch: result.meta.arch, linking: elf.linking },
     options: { optimize: opts.optimize },
     toolchain: toolchain(VERSION),
     outputs: [{ ...fileRef(outName, result.wasm), mediaType: 'application/wasm' }],
@@ -91,9 +97,11 @@ export async function translateMain(args: string[]): Promise<number> {
     output: { type: 'string', short: 'o' },
     O: { type: 'string', short: 'O' },
     report: { type: 'string' },
+    arch: { type: 'string' },
     'sign-key': { type: 'string' },
     stamp: { type: 'boolean' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -104,13 +112,16 @@ export async function translateMain(args: string[]): Promise<number> {
   if (!values.output) throw new UsageError('translate needs -o OUT.wasm');
   const level = values.O ?? '2';
   if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
+  const arch = values.arch ?? 'auto';
+  if (arch !== 'auto' && arch !== 'x86_64' && arch !== 'aarch64') throw new UsageError(`--arch takes x86_64, aarch64 or auto, not '${arch}'`);
   const started = Date.now();
-  const phase = phaseLine('translate');
+  const phase = values.quiet ? undefined : phaseLine('translate');
   try {
     // a bad key fails before the long translation, not after
     const signer = values['sign-key'] ? loadSigningKey(values['sign-key']) : undefined;
     const { result, manifest } = translateFile(positionals[0], values.output, {
       optimize: Number(level),
+      arch: arch === 'auto' ? undefined : arch,
       stamp: values.stamp,
       onPhase: phase?.show,
     });
@@ -127,7 +138,7 @@ export async function translateMain(args: string[]): Promise<number> {
     };
     if (values.report) writeAtomic(values.report, JSON.stringify(report, null, 2) + '\n');
     if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-    else {
+    else if (!values.quiet) {
       const s = result.stats;
       process.stderr.write(
         `recomp translate: ${values.output}: ${s.functions} functions, ${s.blocks} blocks, ${s.instructions} instructions, ${result.wasm.length} bytes in ${report.seconds.toFixed(1)} s` +

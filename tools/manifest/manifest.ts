@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { failure } from '../common/fs.js';
 import { parseJsonAs } from '../common/json.js';
+import { packageVersions } from '../common/versions.js';
 
 export class TrustError extends Error {}
 
@@ -70,14 +71,10 @@ export function sha256(b: Uint8Array | string): string {
 
 export const fileRef = (name: string, bytes: Uint8Array): FileRef => ({ name, sha256: sha256(bytes), size: bytes.length });
 
-function packageVersion(pkg: string): string {
-  const url = new URL(`../../../node_modules/${pkg}/package.json`, import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-}
-
 /** the tools whose versions decide the bytes */
 export function toolchain(recomp: string): Manifest['toolchain'] {
-  return { recomp, node: process.version, binaryen: packageVersion('binaryen'), capstone: packageVersion('capstone-wasm') };
+  const v = packageVersions();
+  return { recomp, node: process.version, binaryen: v.binaryen, capstone: v.capstone };
 }
 
 export const stampNow = (): NonNullable<Manifest['stamp']> => ({ time: new Date().toISOString(), host: hostname() });

@@ -1,5 +1,6 @@
 // ELF → wasm: lays the image out in guest memory, recovers functions and blocks, lifts each
 // block with the architecture's front end and hands everything to the wasm back end.
+import type { Arch } from '../isa/types.js';
 import { discoverCode, type Block, type CodeMap } from '../analyze/discovery.js';
 import { readElf, type Elf } from '../elf/index.js';
 import type { BlockIR, FunctionIR, Ty } from '../ir/index.js';
@@ -22,6 +23,8 @@ export class TranslateError extends Error {}
 
 export interface TranslateOptions {
   optimize: number;
+  /** the architecture the caller expects (translate --arch): an input of another is refused */
+  arch?: Arch;
   /** called with a short phase name as work proceeds */
   progress?: (phase: string, done?: number, total?: number) => void;
 }
@@ -67,8 +70,12 @@ export const X86_IMPORTS: ImportDecl[] = [
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
   const elf = readElf(bytes);
   if (elf.unsupported) throw new TranslateError(elf.unsupported);
+  if (opts.arch && opts.arch !== elf.arch) throw new TranslateError(`the input is an ${elf.arch} executable, not ${opts.arch} as --arch says`);
   if (elf.arch !== 'x86_64') throw new TranslateError(`${elf.arch} executables are not supported by the translator yet (x86_64 only)`);
-  if (elf.isSharedLibrary && elf.linking !== 'static-pie') throw new TranslateError('a shared library is not an executable: translate the program that uses it');
+  if (elf.isSharedLibrary && elf.linking !== 'static-pie')
+    throw new TranslateError(
+      'this is a shared library, not an executable: translating shared libraries into wasm libraries for dynamic linking (recomp_wasm_library) is not supported yet; translate the statically linked program instead',
+    );
   if (elf.linking === 'dynamic') throw new TranslateError(`dynamically linked executables (interpreter ${elf.interpreter}) are not supported yet: link with -static or -static-pie`);
   const base = elf.linking === 'static-pie' ? PIE_BASE : 0;
   const decoder = decoderFor('x86_64');

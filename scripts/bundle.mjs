@@ -1,0 +1,34 @@
+// Bundles the toolchain into dist/bundle/ for the Bazel toolchain: recomp.mjs (the CLI and
+// everything it imports, npm packages included), worker.js (the analysis pool's thread) and
+// capstone.wasm (loaded from beside the bundle by capstone-wasm). Actions then need three
+// files and a node, not a node_modules tree. The package versions the manifests record are
+// written in, since no package.json travels with the bundle. Deterministic: esbuild's output
+// depends only on the sources and its options.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist', 'bundle');
+const version = (rel) => JSON.parse(readFileSync(join(root, rel, 'package.json'), 'utf8')).version;
+const versions = { recomp: version('.'), binaryen: version('node_modules/binaryen'), capstone: version('node_modules/capstone-wasm') };
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { recomp: 'tools/cli/main.ts', worker: 'tools/analyze/worker.ts' },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  // the CommonJS packages (tar-stream, protobufjs) call require(); give the ES module one
+  banner: { js: "import { createRequire as __recompRequire } from 'node:module'; const require = __recompRequire(import.meta.url);" },
+  define: { RECOMP_BUNDLED_VERSIONS: JSON.stringify(versions) },
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+copyFileSync(join(root, 'node_modules/capstone-wasm/dist/capstone.wasm'), join(out, 'capstone.wasm'));
