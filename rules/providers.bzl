@@ -1,0 +1,6 @@
+"""Public providers of rules_recomp."""
+
+load("//rules/private:providers.bzl", _RecompLibraryInfo = "RecompLibraryInfo", _RecompModuleInfo = "RecompModuleInfo")
+
+RecompModuleInfo = _RecompModuleInfo
+RecompLibraryInfo = _RecompLibraryInfo

@@ -1,0 +1,106 @@
+"""Analysis tests of the rules: the actions each target registers, their mnemonics and argv,
+and that every action is hermetic (no host environment). Starlark cannot see an action's
+execution info: tests/bazel/checks.sh asks aquery that they support path mapping."""
+
+load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts", "unittest")
+load("//rules/private:paths.bzl", "rlocation_path", "shell_quote")
+
+def _recomp_actions(env):
+    return [a for a in analysistest.target_actions(env) if a.mnemonic.startswith("Recomp")]
+
+def _after_tool(action):
+    """argv after `node recomp.mjs`: the recomp command line."""
+    argv = action.argv
+    return argv[2:]
+
+def _check_hermetic(env, action):
+    asserts.equals(env, {}, action.env, "%s: the action environment must be empty" % action.mnemonic)
+    asserts.true(env, action.argv[0].endswith("/bin/node"), "%s runs node, not %s" % (action.mnemonic, action.argv[0]))
+    asserts.true(env, action.argv[1].endswith("/recomp.mjs"), "%s runs the bundled tool, not %s" % (action.mnemonic, action.argv[1]))
+
+def _binary_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    actions = _recomp_actions(env)
+    asserts.equals(env, ["RecompLift", "RecompReport", "RecompSign"], [a.mnemonic for a in actions])
+    lift, report, sign = actions
+    for a in actions:
+        _check_hermetic(env, a)
+    asserts.equals(env, [
+        "translate",
+        "tests/bazel/testdata/elf",
+        "-o",
+        ctx.bin_dir.path + "/tests/bazel/signed.wasm",
+        "-O3",
+        "--quiet",
+        "--arch",
+        "x86_64",
+    ], _after_tool(lift))
+    asserts.equals(env, sorted(["signed.wasm", "signed.wasm.manifest.json"]), sorted([f.basename for f in lift.outputs.to_list()]))
+    asserts.equals(env, ["report", ctx.bin_dir.path + "/tests/bazel/signed.wasm", "--json", "-o", ctx.bin_dir.path + "/tests/bazel/signed.report.json", "--html", ctx.bin_dir.path + "/tests/bazel/signed.report.html", "--no-signatures"], _after_tool(report))
+    asserts.equals(env, ["sign", ctx.bin_dir.path + "/tests/bazel/signed.wasm", "--key", "tests/bazel/testdata/test.key", "--quiet"], _after_tool(sign))
+    asserts.equals(env, ["signed.wasm.dsse.json"], [f.basename for f in sign.outputs.to_list()])
+    # the key is an input of the signing action only
+    for a in (lift, report):
+        asserts.false(env, "test.key" in [f.basename for f in a.inputs.to_list()], "%s must not read the signing key" % a.mnemonic)
+    return analysistest.end(env)
+
+binary_test = analysistest.make(_binary_test_impl)
+
+def _unsigned_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    actions = _recomp_actions(env)
+    asserts.equals(env, ["RecompLift", "RecompReport"], [a.mnemonic for a in actions])
+    lift, report = actions
+    asserts.true(env, "-O2" in lift.argv, "the default optimisation is -O2")
+    asserts.false(env, "--arch" in lift.argv, "arch = auto passes no --arch")
+    argv = _after_tool(report)
+    asserts.equals(env, ["--library", "tests/bazel/testdata/libfake.a"], argv[-2:])
+    return analysistest.end(env)
+
+unsigned_test = analysistest.make(_unsigned_test_impl)
+
+def _library_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    actions = _recomp_actions(env)
+    asserts.equals(env, ["RecompAnalyze", "RecompLift"], [a.mnemonic for a in actions])
+    for a in actions:
+        _check_hermetic(env, a)
+    asserts.equals(env, ["analyze", "--json", "-o"], _after_tool(actions[0])[:3])
+    return analysistest.end(env)
+
+library_test = analysistest.make(_library_test_impl)
+
+def _aot_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    aot = [a for a in _recomp_actions(env) if a.mnemonic == "RecompAot"]
+    asserts.equals(env, 1, len(aot))
+    argv = _after_tool(aot[0])
+    asserts.equals(env, "aot", argv[0])
+    asserts.equals(env, ctx.attr.target, argv[argv.index("--target") + 1])
+    _check_hermetic(env, aot[0])
+    return analysistest.end(env)
+
+aot_test = analysistest.make(_aot_test_impl, attrs = {"target": attr.string()})
+
+aot_aarch64_test = analysistest.make(
+    _aot_test_impl,
+    attrs = {"target": attr.string()},
+    config_settings = {"//command_line_option:platforms": str(Label("//tests/bazel:linux_aarch64"))},
+)
+
+def _bad_src_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    asserts.expect_failure(env, "must provide one ELF file")
+    return analysistest.end(env)
+
+bad_src_test = analysistest.make(_bad_src_test_impl, expect_failure = True)
+
+def _paths_test_impl(ctx):
+    env = unittest.begin(ctx)
+    asserts.equals(env, "_main/pkg/file", rlocation_path("_main", "pkg/file"))
+    asserts.equals(env, "rules_recomp~/tool/recomp.mjs", rlocation_path("_main", "../rules_recomp~/tool/recomp.mjs"))
+    asserts.equals(env, "'plain'", shell_quote("plain"))
+    asserts.equals(env, "'it'\\''s $HOME'", shell_quote("it's $HOME"))
+    return unittest.end(env)
+
+paths_test = unittest.make(_paths_test_impl)
