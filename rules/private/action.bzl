@@ -1,18 +1,37 @@
 """Running the recomp tool in an action: one place for how every action is spawned."""
 
+load("@bazel_skylib//rules:common_settings.bzl", "BuildSettingInfo")
+
 EXEC_TOOLCHAIN = Label("//toolchains:exec_toolchain_type")
+
+# the attributes every rule that runs recomp needs (add them to the rule's own)
+ACTION_ATTRS = {
+    "_worker": attr.label(default = Label("//rules:worker"), providers = [BuildSettingInfo]),
+}
+
+def _use_worker(ctx):
+    return ctx.attr._worker[BuildSettingInfo].value
 
 def recomp_tool(ctx):
     """The RecompToolchainInfo resolved for this target's actions."""
     return ctx.toolchains[EXEC_TOOLCHAIN].recomp
 
 def command_args(ctx, command):
-    """A fresh Args for a recomp subcommand; long command lines spill into a param file."""
+    """A fresh Args for a recomp subcommand; long command lines spill into a param file.
+
+    A persistent worker takes its requests' arguments from the param file, always.
+    """
     args = ctx.actions.args()
-    args.use_param_file("@%s", use_always = False)
+    args.use_param_file("@%s", use_always = _use_worker(ctx))
     args.set_param_file_format("multiline")
     args.add(command)
     return args
+
+def _requirements(ctx):
+    requirements = {"supports-path-mapping": "1"}
+    if _use_worker(ctx):
+        requirements.update({"requires-worker-protocol": "proto", "supports-workers": "1"})
+    return requirements
 
 def run_recomp(ctx, mnemonic, progress_message, args, inputs, outputs):
     """Runs `node recomp.mjs ARGS` hermetically.
@@ -39,6 +58,6 @@ def run_recomp(ctx, mnemonic, progress_message, args, inputs, outputs):
         # nothing from the host: the tool's output depends on its inputs alone
         env = {},
         use_default_shell_env = False,
-        execution_requirements = {"supports-path-mapping": "1"},
+        execution_requirements = _requirements(ctx),
         toolchain = EXEC_TOOLCHAIN,
     )

@@ -1,6 +1,6 @@
 """recomp_aot: a translated module compiled ahead of time into a native blob."""
 
-load(":action.bzl", "EXEC_TOOLCHAIN", "command_args", "run_recomp")
+load(":action.bzl", "ACTION_ATTRS", "EXEC_TOOLCHAIN", "command_args", "run_recomp")
 load(":providers.bzl", "RecompModuleInfo")
 
 AOT_TOOLCHAIN = Label("//toolchains:aot_toolchain_type")
@@ -21,7 +21,7 @@ recomp_aot = rule(
     doc = """Compiles a recomp_binary's module into a native blob for the target platform
 (--platforms selects x86_64 or aarch64 through the AOT toolchain). `recomp aot` does not
 exist yet: building this target fails with a message that says so.""",
-    attrs = {
+    attrs = ACTION_ATTRS | {
         "module": attr.label(doc = "A recomp_binary.", providers = [RecompModuleInfo], mandatory = True),
     },
     toolchains = [EXEC_TOOLCHAIN, AOT_TOOLCHAIN],

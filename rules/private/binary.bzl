@@ -1,6 +1,6 @@
 """recomp_binary: an ELF executable translated into a WebAssembly module, runnable by bazel run."""
 
-load(":action.bzl", "EXEC_TOOLCHAIN", "command_args", "recomp_tool", "run_recomp")
+load(":action.bzl", "ACTION_ATTRS", "EXEC_TOOLCHAIN", "command_args", "recomp_tool", "run_recomp")
 load(":elf.bzl", "elf_of")
 load(":paths.bzl", "rlocation_path", "shell_quote")
 load(":providers.bzl", "RecompModuleInfo")
@@ -108,7 +108,7 @@ Outputs NAME.wasm, NAME.wasm.manifest.json (what it was made from, with which to
 syscalls it may make), NAME.report.json and NAME.report.html (the mapping report), and with
 sign_key NAME.wasm.dsse.json. `bazel run :NAME -- ARGS` runs the module through the vkernel
 with ARGS as the guest's arguments; as a data dependency of a test, NAME is that launcher.""",
-    attrs = {
+    attrs = ACTION_ATTRS | {
         "src": attr.label(doc = "The ELF executable: a file, or a target such as a cc_binary linked -static.", allow_files = True, mandatory = True),
         "arch": attr.string(doc = "The input's architecture; auto takes the ELF header's.", default = "auto", values = ["auto", "x86_64", "aarch64"]),
         "opt": attr.string(doc = "Optimisation level (recomp translate -O).", default = "2", values = ["0", "1", "2", "3"]),

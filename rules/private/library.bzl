@@ -1,6 +1,6 @@
 """recomp_wasm_library: a shared library into a wasm library for the dynamic-linking loader."""
 
-load(":action.bzl", "EXEC_TOOLCHAIN", "command_args", "run_recomp")
+load(":action.bzl", "ACTION_ATTRS", "EXEC_TOOLCHAIN", "command_args", "run_recomp")
 load(":elf.bzl", "elf_of")
 load(":providers.bzl", "RecompLibraryInfo")
 
@@ -10,6 +10,7 @@ def _recomp_wasm_library_impl(ctx):
     args = command_args(ctx, "analyze")
     args.add("--json")
     args.add("-o", analysis)
+    args.add("--no-host-libraries")  # only the declared input: not the libraries of this host
     args.add(src)
     run_recomp(ctx, "RecompAnalyze", "Analysing %{label}", args, [src], [analysis])
 
@@ -36,7 +37,7 @@ recomp_wasm_library = rule(
 The analysis (NAME.analysis.json, output group `analysis`) builds today; the translation
 itself needs dynamic translation, which recomp does not do yet: building NAME fails with a
 message that says so.""",
-    attrs = {
+    attrs = ACTION_ATTRS | {
         "src": attr.label(doc = "The shared library: a file or a target providing one.", allow_files = True, mandatory = True),
         "opt": attr.string(doc = "Optimisation level (recomp translate -O).", default = "2", values = ["0", "1", "2", "3"]),
     },

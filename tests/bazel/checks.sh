@@ -66,7 +66,7 @@ check_hits() {
   spawns "$log" >"$log.spawns"
   local total hits
   total=$(wc -l <"$log.spawns")
-  hits=$(grep -c ' hit$' "$log.spawns" || true)
+  hits=$(awk '$3 == "hit"' "$log.spawns" | wc -l)
   echo "$what: $hits of $total recomp actions from the cache" >&2
   [ "$total" -gt 0 ] && [ "$hits" = "$total" ] || { cat "$log.spawns" >&2; fail "$what: not every recomp action came from the cache"; }
 }
@@ -81,7 +81,17 @@ bz a clean
 bz a build //... --disk_cache="$work/disk-cache" --execution_log_json_file="$work/a-disk.log" || fail "build with the disk cache"
 check_hits "$work/a-disk.log" "disk cache"
 
+step "persistent workers (--@rules_recomp//rules:worker): the same bytes, every recomp action in a worker"
+bz a clean
+bz a build //... --@rules_recomp//rules:worker --execution_log_json_file="$work/a-worker.log" || fail "build with workers"
+spawns "$work/a-worker.log" >"$work/a-worker.spawns"
+if awk '$4 != "worker"' "$work/a-worker.spawns" | grep -q .; then cat "$work/a-worker.spawns" >&2; fail "not every recomp action ran in a worker"; fi
+hashes a >"$work/hashes-worker"
+if ! diff "$work/hashes-b" "$work/hashes-worker" >&2; then fail "workers built other bytes"; fi
+echo "$(wc -l <"$work/a-worker.spawns") recomp actions in workers, outputs identical" >&2
+
 bz a shutdown || true
+bz a root shutdown || true
 bz b shutdown || true
 if [ "$failures" -gt 0 ]; then
   echo "bazel tests: $failures failed" >&2

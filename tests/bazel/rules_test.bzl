@@ -65,7 +65,10 @@ def _library_test_impl(ctx):
     asserts.equals(env, ["RecompAnalyze", "RecompLift"], [a.mnemonic for a in actions])
     for a in actions:
         _check_hermetic(env, a)
-    asserts.equals(env, ["analyze", "--json", "-o"], _after_tool(actions[0])[:3])
+    analyze = _after_tool(actions[0])
+    asserts.equals(env, ["analyze", "--json", "-o"], analyze[:3])
+    asserts.true(env, "--no-host-libraries" in analyze, "analysis must not read the host's libraries")
+    asserts.equals(env, "tests/bazel/testdata/elf", analyze[-1])
     return analysistest.end(env)
 
 library_test = analysistest.make(_library_test_impl)

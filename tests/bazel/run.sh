@@ -7,6 +7,7 @@
 #     output root, build byte-identical outputs
 #   - caching: a clean build in one copy takes every recomp action from the cache the other
 #     filled: an HTTP remote cache (nginx with WebDAV on 127.0.0.1) and a disk cache
+#   - persistent workers (opt-in flag): the same bytes, every recomp action in a worker
 # Bazel 7 runs through ../shared/tools/bazel7 (or $BAZEL7); the work lands in .cache/bazel-it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

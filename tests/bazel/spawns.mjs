@@ -1,6 +1,7 @@
 // Reads a Bazel execution log (--execution_log_json_file: JSON objects one after another)
-// and prints one line per recomp spawn: its mnemonic, its outputs, and 'hit' when it came
-// from a cache (Bazel 7 says cacheHit, older ones remoteCacheHit), 'ran' when it ran.
+// and prints one line per recomp spawn: its mnemonic, its outputs, 'hit' when it came from a
+// cache (Bazel 7 says cacheHit, older ones remoteCacheHit) or 'ran', and the runner (worker,
+// processwrapper-sandbox, disk cache hit...).
 import { readFileSync } from 'node:fs';
 
 const text = readFileSync(process.argv[2], 'utf8');
@@ -20,7 +21,7 @@ for (let i = 0; i < text.length; i++) {
     const spawn = JSON.parse(text.slice(start, i + 1));
     if (spawn.mnemonic?.startsWith('Recomp')) {
       const outputs = (spawn.actualOutputs ?? []).map((o) => o.path.split('/').pop()).join(',');
-      console.log(`${spawn.mnemonic} ${outputs} ${spawn.cacheHit || spawn.remoteCacheHit ? 'hit' : 'ran'}`);
+      console.log(`${spawn.mnemonic} ${outputs} ${spawn.cacheHit || spawn.remoteCacheHit ? 'hit' : 'ran'} ${spawn.runner ?? '?'}`);
     }
   }
 }

@@ -28,12 +28,15 @@ export interface InputReport {
 export interface DriverOptions extends AnalyzeOptions {
   jobs?: number;
   platform?: string;
+  /** a lone file's shared libraries are looked for on this host (default); false reads the file alone */
+  hostLibraries?: boolean;
   onProgress?: (done: number, total: number, what: string) => void;
 }
 
-/** Reads through the analysed file system; a lone host file resolves its libraries on the host. */
-function reader(fs: ImageFs): ReadFile {
+/** Reads through the analysed file system; a lone host file resolves its libraries on the host, if allowed. */
+function reader(fs: ImageFs, hostLibraries: boolean): ReadFile {
   if (fs.kind === 'file') {
+    if (!hostLibraries) return async () => undefined;
     return async (p) => {
       try {
         return new Uint8Array(await readFile(p));
@@ -58,7 +61,7 @@ export async function analyzeInputs(paths: string[], opts: DriverOptions = {}): 
     try {
       const exes = fs.executables();
       const code = opts.code ?? fs.kind === 'file';
-      const read = reader(fs);
+      const read = reader(fs, opts.hostLibraries ?? true);
       const jobs = Math.max(1, Math.min(opts.jobs ?? defaultJobs(exes), exes.length));
       const cache = fs.kind === 'file' ? new UsedView(hostLibraries) : new Map<string, Elf | null>();
       const o = { ...opts, code };

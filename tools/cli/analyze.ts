@@ -30,6 +30,9 @@ Options:
   -o, --output FILE  with --json: write the document to FILE, not stdout
   --platform OS/ARCH for multi-platform images: linux/amd64, linux/arm64... (default: the
                      host's, or the only image an index holds)
+  --no-host-libraries
+                     for a file given alone, do not look for its shared libraries on this
+                     host (build actions, which may read their declared inputs only)
   --code, --no-code  recover functions, basic blocks and jump tables (the 'code' field):
                      on by default for a lone file, off for root file systems and images,
                      where it would cost most of the time; syscall sets do not depend on it
@@ -52,6 +55,7 @@ export async function analyze(args: string[]): Promise<number> {
     json: { type: 'boolean' },
     output: { type: 'string', short: 'o' },
     platform: { type: 'string' },
+    'no-host-libraries': { type: 'boolean' },
     code: { type: 'boolean' },
     'no-code': { type: 'boolean' },
     jobs: { type: 'string' },
@@ -73,6 +77,7 @@ export async function analyze(args: string[]): Promise<number> {
     reports = await analyzeInputs(positionals, {
       jobs,
       platform: values.platform,
+      hostLibraries: !values['no-host-libraries'],
       code: values['no-code'] ? false : values.code ? true : undefined,
       onProgress: progressBar('analyze'),
     });

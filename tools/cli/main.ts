@@ -49,14 +49,24 @@ function commandLine(argv: string[]): string[] {
   return text.split('\n').slice(0, text.endsWith('\n') ? -1 : undefined);
 }
 
-let argv: string[] | undefined;
-try {
-  argv = commandLine(process.argv.slice(2));
-} catch (e) {
-  process.stderr.write(`recomp: cannot read the param file ${process.argv[2].slice(1)}: ${failure(e)}\n`);
-  process.exitCode = 2;
+/** the process's arguments: one command, a param file of one, or Bazel's worker mode */
+async function entry(args: string[]): Promise<number> {
+  if (args.includes('--persistent_worker')) {
+    // Bazel's persistent worker (rules/private/action.bzl, with --@rules_recomp//rules:worker)
+    const { serveWorker } = await import('../worker/worker.js');
+    return serveWorker((request) => main(commandLine(request)));
+  }
+  let argv: string[];
+  try {
+    argv = commandLine(args);
+  } catch (e) {
+    process.stderr.write(`recomp: cannot read the param file ${args[0].slice(1)}: ${failure(e)}\n`);
+    return 2;
+  }
+  return main(argv);
 }
-if (argv) main(argv).then(
+
+entry(process.argv.slice(2)).then(
   (status) => {
     process.exitCode = status;
   },
