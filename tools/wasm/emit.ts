@@ -26,7 +26,7 @@ export const GUARD = 0x10000;
 export interface FnInfo {
   name: string;
   result: Ty | 'none';
-  /** true: the cached slots must be in their globals before the call and are reloaded after */
+  /** true: the cached slots must be in their globals before the call and are read from them again after */
   touchesState: boolean;
   /** true: the call never returns (it ends the guest): the engine need keep nothing live across it */
   noReturn?: boolean;
@@ -60,14 +60,27 @@ export class Emitter {
    * stores only what the loop changed, not every register the function ever writes).
    */
   private dirty = new Set<string>();
+  /**
+   * The cached slots whose locals hold their values at the current point of emission. A
+   * slot is loaded from its global where it is first read, not at the function's entry:
+   * a short path through a big function (free's fast path through _int_free) then loads
+   * the few registers it uses, and the engine keeps fewer values live across the function.
+   * Always a superset of `dirty`.
+   */
+  private loaded = new Set<string>();
 
-  /** starts emitting a block entered with `dirty` slots (see dirtyAfter) */
-  enter(dirty: Set<string>): void {
+  /** starts emitting a block entered with `dirty` and `loaded` slots (see stateAfter) */
+  enter(dirty: Set<string>, loaded: Set<string>): void {
     this.dirty = new Set(dirty);
+    this.loaded = new Set(loaded);
   }
   /** the dirty slots at this point of emission */
   dirtyNow(): Set<string> {
     return new Set(this.dirty);
+  }
+  /** the loaded slots at this point of emission */
+  loadedNow(): Set<string> {
+    return new Set(this.loaded);
   }
 
   /** global.set for the given dirty slots (by default those at this point) */
@@ -75,45 +88,113 @@ export class Emitter {
     const m = this.mod;
     return [...dirty].sort().map((n) => m.global.set(`s.${n}`, m.local.get(this.cached.get(n)!, wasmType(this.slots.get(n)!))));
   }
-  /** local.set from its global for every cached slot: nothing is dirty after it */
-  reload(): Ref[] {
-    const m = this.mod;
-    this.dirty.clear();
-    return [...this.cached].map(([n, l]) => m.local.set(l, m.global.get(`s.${n}`, wasmType(this.slots.get(n)!))));
+  /** local.set from its global for each of `names` not loaded yet (none dirty: their globals hold their values) */
+  load(names: Iterable<string>): Ref[] {
+    const list = [...names];
+    const refs = this.loadMissing(this.loaded, list);
+    for (const n of list) this.loaded.add(n);
+    return refs;
   }
-  /** `code` with the state written back before it and reloaded after */
+  /** the loads of `want` that `have` lacks, marking nothing (code on a control-flow edge) */
+  loadMissing(have: Set<string>, want: Iterable<string>): Ref[] {
+    const m = this.mod;
+    return [...want]
+      .filter((n) => !have.has(n))
+      .sort()
+      .map((n) => m.local.set(this.cached.get(n)!, m.global.get(`s.${n}`, wasmType(this.slots.get(n)!))));
+  }
+  /** the loads that let `es` read their cached slots */
+  loadFor(...es: Expr[]): Ref[] {
+    const reads = new Set<string>();
+    for (const e of es) this.reads(e, reads);
+    return this.load(reads);
+  }
+  /** after a call that may change the state: nothing dirty (it was spilled), nothing loaded */
+  forget(): void {
+    this.dirty.clear();
+    this.loaded.clear();
+  }
+  /** `code` with the state written back before it and forgotten after */
   private around(code: Ref): Ref {
     const before = this.spill();
-    return this.mod.block(null, [...before, code, ...this.reload()], binaryen.none);
+    this.forget();
+    return this.mod.block(null, [...before, code], binaryen.none);
+  }
+
+  /** adds the cached slots `e` reads to `out` */
+  reads(e: Expr, out: Set<string>): Set<string> {
+    switch (e.k) {
+      case 'slot': if (this.cached.has(e.name)) out.add(e.name); break;
+      case 'load': this.reads(e.addr, out); break;
+      case 'op': case 'call': for (const a of e.args) this.reads(a, out); break;
+      case 'select': this.reads(e.cond, out); this.reads(e.then, out); this.reads(e.else, out); break;
+    }
+    return out;
+  }
+  /** the expressions a statement other than `if` evaluates */
+  private operands(s: Exclude<Stmt, { k: 'if' }>): Expr[] {
+    switch (s.k) {
+      case 'set': case 'setSlot': return [s.e];
+      case 'store': return [s.addr, s.e];
+      case 'do': return s.args;
+      case 'copy': return [s.dst, s.src, s.n];
+      case 'fill': return [s.dst, s.byte, s.n];
+      case 'leave': return [s.pc];
+    }
+  }
+  /** true when the statement calls something that reads or writes the state */
+  private touches(s: Stmt): boolean {
+    return (s.k === 'set' && s.e.k === 'call' && this.fn(s.e.fn).touchesState) || (s.k === 'do' && this.fn(s.fn).touchesState);
   }
 
   /**
-   * The dirty slots after `stmts` when `dirty` are dirty before them: the same rules the
-   * emission follows (a slot write dirties a cached slot; a call that touches the state
-   * writes everything back and reloads it), for the back end's dataflow over blocks.
+   * The dirty and loaded slots after `stmts` when `state` holds before them: the same rules
+   * the emission follows (a read loads, a slot write dirties and loads, a call that touches
+   * the state writes everything back and forgets it), for the back end's dataflow over blocks.
    */
-  dirtyAfter(stmts: Stmt[], dirty: Set<string>): Set<string> {
-    let d = new Set(dirty);
+  stateAfter(stmts: Stmt[], state: { dirty: Set<string>; loaded: Set<string> }): { dirty: Set<string>; loaded: Set<string> } {
+    let dirty = new Set(state.dirty);
+    let loaded = new Set(state.loaded);
     for (const s of stmts) {
-      switch (s.k) {
-        case 'set':
-          if (s.e.k === 'call' && this.fn(s.e.fn).touchesState) d = new Set();
-          break;
-        case 'setSlot':
-          if (this.cached.has(s.name)) d.add(s.name);
-          break;
-        case 'do':
-          if (this.fn(s.fn).touchesState) d = new Set();
-          break;
-        case 'if': {
-          const then = this.dirtyAfter(s.then, d);
-          const other = s.else ? this.dirtyAfter(s.else, d) : d;
-          d = new Set([...then, ...other]);
-          break;
-        }
+      if (s.k === 'if') {
+        this.reads(s.cond, loaded);
+        const then = this.stateAfter(s.then, { dirty, loaded });
+        const other = s.else ? this.stateAfter(s.else, { dirty, loaded }) : { dirty, loaded };
+        dirty = new Set([...then.dirty, ...other.dirty]);
+        loaded = new Set([...then.loaded, ...other.loaded]);
+        continue;
+      }
+      for (const e of this.operands(s)) this.reads(e, loaded);
+      if (this.touches(s)) {
+        dirty = new Set();
+        loaded = new Set();
+      } else if (s.k === 'setSlot' && this.cached.has(s.name)) {
+        dirty.add(s.name);
+        loaded.add(s.name);
       }
     }
-    return d;
+    return { dirty, loaded };
+  }
+
+  /**
+   * The cached slots `stmts` may read before writing them (or before a call that touches the
+   * state, after which they are read from their globals again), when `after` may be read after
+   * them: where a slot must be loaded on entry to a block (backward dataflow over blocks).
+   */
+  needBefore(stmts: Stmt[], after: Set<string>): Set<string> {
+    let need = new Set(after);
+    for (let i = stmts.length - 1; i >= 0; i--) {
+      const s = stmts[i];
+      if (s.k === 'if') {
+        need = new Set([...this.needBefore(s.then, need), ...this.needBefore(s.else ?? [], need)]);
+        this.reads(s.cond, need);
+        continue;
+      }
+      if (this.touches(s) || s.k === 'leave' || (s.k === 'do' && this.fn(s.fn).noReturn)) need = new Set();
+      else if (s.k === 'setSlot') need.delete(s.name);
+      for (const e of this.operands(s)) this.reads(e, need);
+    }
+    return need;
   }
 
   private builder(path: string): (...a: unknown[]) => Ref {
@@ -211,18 +292,29 @@ export class Emitter {
   }
 
   stmt(s: Stmt): Ref {
+    if (s.k === 'if') return this.ifStmt(s);
+    // the slots it reads are loaded first (a read is always a `set`'s whole right side, or an
+    // operand evaluated in order; loading before the statement keeps evaluation order moot)
+    const pre = this.loadFor(...this.operands(s));
+    const code = this.plain(s);
+    return pre.length ? this.mod.block(null, [...pre, code], binaryen.none) : code;
+  }
+
+  private plain(s: Exclude<Stmt, { k: 'if' }>): Ref {
     const m = this.mod;
     switch (s.k) {
       case 'set': {
         const set = m.local.set(this.tempBase + s.id, this.expr(s.e));
-        return s.e.k === 'call' && this.fn(s.e.fn).touchesState ? this.around(set) : set;
+        return this.touches(s) ? this.around(set) : set;
       }
       case 'setSlot': {
         this.slotType(s.name);
         const l = this.cached.get(s.name);
         if (l === undefined) return m.global.set(`s.${s.name}`, this.expr(s.e));
+        const set = m.local.set(l, this.expr(s.e));
         this.dirty.add(s.name);
-        return m.local.set(l, this.expr(s.e));
+        this.loaded.add(s.name);
+        return set;
       }
       case 'store': {
         const v = this.expr(s.e);
@@ -246,17 +338,27 @@ export class Emitter {
         return m.memory.fill(this.expr(s.dst), this.expr(s.byte), this.expr(s.n));
       case 'leave':
         return m.block(null, [...this.spill(), m.return(this.expr(s.pc))], binaryen.none);
-      case 'if': {
-        const cond = this.expr(s.cond);
-        const before = this.dirtyNow();
-        const then = this.block(s.then);
-        const afterThen = this.dirty;
-        this.dirty = before;
-        const other = s.else ? this.block(s.else) : undefined;
-        this.dirty = new Set([...afterThen, ...this.dirty]);
-        return m.if(cond, then, other);
-      }
     }
+  }
+
+  /** after an `if`, the dirty slots are those of either arm, and each arm loads what the other did */
+  private ifStmt(s: Extract<Stmt, { k: 'if' }>): Ref {
+    const m = this.mod;
+    const pre = this.loadFor(s.cond);
+    const cond = this.expr(s.cond);
+    const dirty = this.dirtyNow();
+    const loaded = this.loadedNow();
+    const then = s.then.map((x) => this.stmt(x));
+    const thenState = { dirty: this.dirty, loaded: this.loaded };
+    this.enter(dirty, loaded);
+    const other = (s.else ?? []).map((x) => this.stmt(x));
+    const all = new Set([...thenState.loaded, ...this.loaded]);
+    then.push(...this.loadMissing(thenState.loaded, all));
+    other.push(...this.loadMissing(this.loaded, all));
+    this.dirty = new Set([...thenState.dirty, ...this.dirty]);
+    this.loaded = all;
+    const code = m.if(cond, m.block(null, then, binaryen.none), other.length ? m.block(null, other, binaryen.none) : undefined);
+    return pre.length ? m.block(null, [...pre, code], binaryen.none) : code;
   }
 
   block(stmts: Stmt[]): Ref {

@@ -221,8 +221,18 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const scratch = spLocal + 1 + cacheTypes.length;
   const tierLocal = scratch + 1;
   const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, scratch, ctx.limit);
-  const dirtyIn = dirtyAtEntry(f, blocks, em);
-  const reload = () => em.reload();
+  const stateIn = stateAtEntry(f, blocks, em);
+  const allCached = new Set(cached.keys());
+  const none = new Set<string>();
+  /** the loaded slots where each block ends (nothing after a call) */
+  const loadedOut = new Map<number, Set<string>>();
+  /** code on the edge into block `to` from where `have` are loaded: loads of what `to` expects loaded */
+  const edgeLoads = (have: Set<string>, to: number): Ref[] => em.loadMissing(have, stateIn.get(to)?.loaded ?? allCached);
+  const edge = (have: Set<string>, to: number): Ref => {
+    const loads = edgeLoads(have, to);
+    return loads.length ? mod.block(null, loads, binaryen.none) : 0;
+  };
+  const from = (b: number, to: number): Ref => edge(loadedOut.get(b)!, to);
   const resumable = f.resumable.length > 0;
   const rl = new binaryen.Relooper(mod);
   const ref = new Map<number, number>();
@@ -255,7 +265,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     const sameFrame = () =>
       mod.i64.eq(mod.global.get(`s.${ctx.sp}`, spType), mod.i64.add(mod.local.get(spLocal, spType), mod.i64.const(BigInt(ctx.callPushes))));
     for (const a of [...new Set(f.resumable)].sort((x, y) => x - y)) {
-      if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), 0);
+      if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), edge(none, a));
     }
     rl.addBranch(resume, exitBlock(ret(new Set(), r())), 0, 0);
     return resume;
@@ -277,25 +287,27 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
           mod.block(null, [...em.spill(dirty), mod.return_call(fnName(f.entry), [i32c(head)], binaryen.i32)]),
         )
       : mod.local.set(tierLocal, count());
-  // a block the dataflow did not reach writes back every cached slot (always correct)
-  const allCached = new Set(cached.keys());
 
   type Pending = () => void;
   const pending: Pending[] = [];
   for (const b of f.blocks) {
-    const dirty = dirtyIn.get(b.start) ?? allCached;
-    em.enter(dirty);
+    // a block the dataflow did not reach writes back every cached slot (always correct)
+    const { dirty, loaded } = stateIn.get(b.start) ?? { dirty: allCached, loaded: allCached };
+    em.enter(dirty, loaded);
     const body = b.stmts.map((s) => em.stmt(s));
     if (heads.all.has(b.start)) body.unshift(reentry(b.start, dirty));
-    const out = em.dirtyNow();
     const t: Terminator = b.end;
+    // what the terminator reads is loaded at the end of the block
+    body.push(...em.loadFor(...terminatorReads(t)));
+    const out = em.dirtyNow();
+    loadedOut.set(b.start, t.k === 'call' || t.k === 'icall' ? none : em.loadedNow());
     const seal = (extra: Ref[]) => mod.block(null, [...body, ...extra], binaryen.none);
     switch (t.k) {
       case 'jump': {
         if (blocks.has(t.to)) {
           const me = rl.addBlock(seal([]));
           ref.set(b.start, me);
-          pending.push(() => rl.addBranch(me, ref.get(t.to)!, 0, 0));
+          pending.push(() => rl.addBranch(me, ref.get(t.to)!, 0, from(b.start, t.to)));
         } else ref.set(b.start, rl.addBlock(seal([leave(out, i32c(t.to), t.to)])));
         break;
       }
@@ -303,12 +315,13 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         const me = rl.addBlock(seal([]));
         ref.set(b.start, me);
         const target = (to: number) => (blocks.has(to) ? () => ref.get(to)! : () => exitBlock(leave(out, i32c(to), to)));
+        const code = (to: number) => (blocks.has(to) ? from(b.start, to) : 0);
         const yes = target(t.to);
         const no = target(t.else);
         pending.push(() => {
-          if (t.to === t.else) return rl.addBranch(me, yes(), 0, 0);
-          rl.addBranch(me, yes(), em.expr(t.cond), 0);
-          rl.addBranch(me, no(), 0, 0);
+          if (t.to === t.else) return rl.addBranch(me, yes(), 0, code(t.to));
+          rl.addBranch(me, yes(), em.expr(t.cond), code(t.to));
+          rl.addBranch(me, no(), 0, code(t.else));
         });
         break;
       }
@@ -320,10 +333,11 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
             : mod.call('dispatch', [t.k === 'call' ? i32c(t.target) : em.expr(t.pc)], binaryen.i32);
         const set = mod.local.set(rLocal, callee);
         const save = resumable ? [mod.local.set(spLocal, mod.global.get(`s.${ctx.sp}`, spType))] : [];
-        const me = rl.addBlock(seal([...em.spill(out), ...save, set, ...reload()]));
+        em.forget();
+        const me = rl.addBlock(seal([...em.spill(out), ...save, set]));
         ref.set(b.start, me);
         pending.push(() => {
-          if (blocks.has(t.ret)) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), 0);
+          if (blocks.has(t.ret)) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(none, t.ret));
           rl.addBranch(me, resumeBlock(), 0, 0);
         });
         break;
@@ -343,14 +357,14 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
           const me = rl.addBlockWithSwitch(seal([]), mod.i32.sub(em.expr(t.pc), i32c(lo)));
           ref.set(b.start, me);
           pending.push(() => {
-            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [a - lo], 0);
+            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [a - lo], from(b.start, a));
             rl.addBranchForSwitch(me, exitBlock(leave(out, em.expr(t.pc))), [], 0);
           });
         } else {
           const me = rl.addBlock(seal([]));
           ref.set(b.start, me);
           pending.push(() => {
-            for (const a of inside) rl.addBranch(me, ref.get(a)!, mod.i32.eq(em.expr(t.pc), i32c(a)), 0);
+            for (const a of inside) rl.addBranch(me, ref.get(a)!, mod.i32.eq(em.expr(t.pc), i32c(a)), from(b.start, a));
             rl.addBranch(me, exitBlock(leave(out, em.expr(t.pc))), 0, 0);
           });
         }
@@ -369,42 +383,93 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     // entered at its start, or at an outermost loop head by its own re-entry
     const start = entry;
     entry = rl.addBlock(mod.nop());
-    for (const h of reentries) rl.addBranch(entry, ref.get(h)!, mod.i32.eq(mod.local.get(0, binaryen.i32), i32c(h)), 0);
-    rl.addBranch(entry, start, 0, 0);
+    for (const h of reentries) rl.addBranch(entry, ref.get(h)!, mod.i32.eq(mod.local.get(0, binaryen.i32), i32c(h)), edge(none, h));
+    rl.addBranch(entry, start, 0, edge(none, f.entry));
   }
   const prologue = heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : [];
+  // entered with nothing loaded (unless through the re-entry dispatch, whose edges load)
+  const startLoads = reentries.length ? [] : edgeLoads(none, f.entry);
   // every path ends in a return or tail call; the relooper's structure does not show it
-  const body = mod.block(null, [...reload(), ...prologue, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
+  const body = mod.block(null, [...startLoads, ...prologue, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
   mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes, binaryen.i64, binaryen.i32], body);
 }
 
+/** the dirty slots (written in their locals, not yet in their globals) and the loaded ones (their locals hold their values) */
+interface SlotState {
+  dirty: Set<string>;
+  loaded: Set<string>;
+}
+
 /**
- * The cached slots that may be dirty (written in their locals, not yet in their globals) where
- * each block starts: a forward dataflow from the entry, clean after every call (its return
- * reloads the state). Blocks it does not reach are not in the map.
+ * The slot state where each block starts: a forward dataflow from the entry, where nothing is
+ * loaded; after every call nothing is dirty or loaded. A block starts with the slots any
+ * predecessor left dirty, and with those any left loaded that it may read (needAtEntry):
+ * the edges from predecessors that did not load them load them (see addFunction), so a load
+ * moves to the paths that read it, out of loops, and never clobbers a dirty value. Blocks the
+ * dataflow does not reach are not in the map.
  */
-function dirtyAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter): Map<number, Set<string>> {
-  const dirtyIn = new Map<number, Set<string>>();
+function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter): Map<number, SlotState> {
+  const need = needAtEntry(f, blocks, em);
+  const stateIn = new Map<number, SlotState>();
   const work: number[] = [];
-  const join = (a: number, d: Set<string>) => {
-    const cur = dirtyIn.get(a);
-    if (!cur) {
-      dirtyIn.set(a, new Set(d));
-      work.push(a);
-      return;
-    }
-    const size = cur.size;
-    for (const n of d) cur.add(n);
-    if (cur.size > size) work.push(a);
+  const join = (a: number, out: SlotState) => {
+    let cur = stateIn.get(a);
+    const fresh = !cur;
+    if (!cur) stateIn.set(a, (cur = { dirty: new Set(), loaded: new Set() }));
+    const size = cur.dirty.size + cur.loaded.size;
+    const wanted = need.get(a)!;
+    for (const n of out.dirty) cur.dirty.add(n), cur.loaded.add(n);
+    for (const n of out.loaded) if (wanted.has(n)) cur.loaded.add(n);
+    if (fresh || cur.dirty.size + cur.loaded.size > size) work.push(a);
   };
-  if (blocks.has(f.entry)) join(f.entry, new Set());
+  const empty = (): SlotState => ({ dirty: new Set(), loaded: new Set() });
+  if (blocks.has(f.entry)) join(f.entry, empty());
   while (work.length) {
     const b = blocks.get(work.pop()!)!;
-    const calls = b.end.k === 'call' || b.end.k === 'icall';
-    const out = calls ? new Set<string>() : em.dirtyAfter(b.stmts, dirtyIn.get(b.start)!);
+    let out = empty();
+    if (b.end.k !== 'call' && b.end.k !== 'icall') {
+      out = em.stateAfter(b.stmts, stateIn.get(b.start)!);
+      for (const e of terminatorReads(b.end)) em.reads(e, out.loaded);
+    }
     for (const n of successors(f, blocks, b)) join(n, out);
   }
-  return dirtyIn;
+  return stateIn;
+}
+
+/** the cached slots each block may read before writing them or calling (backward dataflow) */
+function needAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter): Map<number, Set<string>> {
+  const need = new Map<number, Set<string>>();
+  const preds = new Map<number, number[]>();
+  for (const b of blocks.values()) {
+    need.set(b.start, new Set());
+    for (const n of successors(f, blocks, b)) {
+      if (!preds.has(n)) preds.set(n, []);
+      preds.get(n)!.push(b.start);
+    }
+  }
+  const work = [...blocks.keys()];
+  while (work.length) {
+    const b = blocks.get(work.pop()!)!;
+    const t = b.end;
+    const after = new Set<string>();
+    for (const e of terminatorReads(t)) em.reads(e, after);
+    if (t.k !== 'call' && t.k !== 'icall') for (const n of successors(f, blocks, b)) for (const x of need.get(n)!) after.add(x);
+    const before = em.needBefore(b.stmts, after);
+    if (before.size > need.get(b.start)!.size) {
+      need.set(b.start, before);
+      work.push(...(preds.get(b.start) ?? []));
+    }
+  }
+  return need;
+}
+
+/** the expressions a terminator evaluates at the end of its block */
+function terminatorReads(t: Terminator): Expr[] {
+  switch (t.k) {
+    case 'branch': return [t.cond];
+    case 'icall': case 'ret': case 'ijump': return [t.pc];
+    default: return [];
+  }
 }
 
 /** in-function successors of a block (a call may come back at any resumable block) */
