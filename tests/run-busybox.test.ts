@@ -1,14 +1,16 @@
 // Debian's busybox-static (a real glibc static binary), translated once and run applet by
 // applet next to the native binary: same stdout, same exit status, in a granted directory.
+// The arm64 build too, next to itself under qemu-aarch64.
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSYBOX } from './fixtures.js';
+import { BUSYBOX, BUSYBOX_ARM64 } from './fixtures.js';
 import { exec, RECOMP, translated } from './translated.js';
 
 let work: string;
 let module: string;
+let moduleArm64: string;
 const TEXT = 'pear 3\napple 10\nfig 7\napple 10\nbanana 2\n';
 
 beforeAll(async () => {
@@ -21,11 +23,22 @@ beforeAll(async () => {
   mkdirSync(join(work, 'mod'));
   module = join(work, 'mod', 'busybox.wasm');
   copyFileSync(m, module);
+  mkdirSync(join(work, 'mod64'));
+  moduleArm64 = join(work, 'mod64', 'busybox.wasm');
+  copyFileSync(await translated(BUSYBOX_ARM64), moduleArm64);
 }, 900_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const guest = (args: string[], input = '', extra: string[] = []) => exec(RECOMP, ['run', module, '--dir', work, ...extra, '--', ...args], { input, cwd: work, timeoutMs: 60_000 });
 const native = (args: string[], input = '') => exec(BUSYBOX, args, { input, cwd: work, env: {}, timeoutMs: 60_000 });
+/** the arm64 build: translated, and under qemu-aarch64 as the reference */
+const ARCHES = {
+  x86_64: { guest, native },
+  aarch64: {
+    guest: (args: string[], input = '') => exec(RECOMP, ['run', moduleArm64, '--dir', work, '--', ...args], { input, cwd: work, timeoutMs: 60_000 }),
+    native: (args: string[], input = '') => exec('qemu-aarch64', [BUSYBOX_ARM64, ...args], { input, cwd: work, env: {}, timeoutMs: 60_000 }),
+  },
+};
 
 const APPLETS: [string, string[], string?][] = [
   ['echo', ['echo', 'hello', 'world']],
@@ -53,7 +66,9 @@ const APPLETS: [string, string[], string?][] = [
 ];
 
 describe.concurrent('busybox applets, translated', () => {
-  it.each(APPLETS)('%s matches native', async (_, args, input = '') => {
+  const cases = (['x86_64', 'aarch64'] as const).flatMap((arch) => APPLETS.map(([name, args, input]) => [`${arch} ${name}`, arch, args, input ?? ''] as const));
+  it.each(cases)('%s matches native', async (_, arch, args, input) => {
+    const { guest, native } = ARCHES[arch];
     const [g, n] = await Promise.all([guest(args, input), native(args, input)]);
     expect(g.stdout.toString()).toBe(n.stdout.toString());
     expect(g.status, g.stderr).toBe(n.status);

@@ -1,6 +1,7 @@
 // End to end: every corpus program and benchmark (at the small size build.sh recorded) in
-// the three x86_64 variants, translated at the default -O2 and run by `recomp run`, must
-// print what the native binary printed and exit with its status.
+// the three x86_64 variants and aarch64 (recorded under qemu-aarch64), translated at the
+// default -O2 and run by `recomp run`, must print what the native binary printed and exit
+// with its status.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +17,7 @@ function words(s: string): string[] {
   return [...s.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
 }
 
-const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl'] as const;
+const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl', 'aarch64-glibc'] as const;
 const cases = corpusCases().flatMap((c) => VARIANTS.map((v) => [v, c] as const)).filter(([v, c]) => existsSync(join(CORPUS, v, c.name)));
 
 describe.concurrent('corpus, translated and run', () => {

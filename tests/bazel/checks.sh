@@ -50,7 +50,6 @@ expect_failure() {
   if out=$(bz a build "$target" 2>&1); then fail "$target built, but it must fail"; return; fi
   grep -qF "$message" <<<"$out" || { echo "$out" | tail -20 >&2; fail "$target failed without saying '$message'"; }
 }
-expect_failure //:hello_aarch64_wasm "aarch64 executables are not supported by the translator yet"
 expect_failure //:greet_wasm "translating shared libraries into wasm libraries for dynamic linking (recomp_wasm_library) is not supported yet"
 expect_failure //:hello_aot "recomp aot: not supported yet"
 

@@ -369,7 +369,7 @@ class Discovery {
   // ---- jump tables (gcc -O2 switch statements) ----
 
   private jumpTable(insns: Insn[], blockStart: number, fn: FunctionInfo): JumpTable | undefined {
-    return this.decoder.arch === 'x86_64' ? this.x86Table(insns, blockStart, fn) : this.a64Table(insns, blockStart);
+    return this.decoder.arch === 'x86_64' ? this.x86Table(insns, blockStart, fn) : this.a64Table(insns, blockStart, fn);
   }
 
   /**
@@ -378,8 +378,10 @@ class Discovery {
    *   L: adrp xT, T; add xT, xT, :lo12:T; ldrb|ldrh wE, [xT, wI, uxtw {#1}]
    *      adr xB, base; add xJ, xB, wE, sxtb|sxth|uxtb|uxth #2; br xJ
    * The bounds check is reached by falling through or by the conditional branch to L.
+   * In a loop gcc hoists the adrp/add of the table out (into the prologue, in a callee-saved
+   * register): then the table is what the function's only two writes of that register make.
    */
-  private a64Table(insns: Insn[], blockStart: number): JumpTable | undefined {
+  private a64Table(insns: Insn[], blockStart: number, fn: FunctionInfo): JumpTable | undefined {
     const pred = this.fallthroughPred.get(blockStart) ? this.predecessors(blockStart, 2) : this.blockInsns(this.branchPred.get(blockStart));
     const trace = [...pred, ...insns];
     const br = trace[trace.length - 1];
@@ -420,8 +422,11 @@ class Discovery {
       } else if (tableReg && lo !== undefined && dst === tableReg && i.mnemonic === 'adrp' && s?.kind === 'imm') {
         table = Number(s.value) + lo;
         break;
-      } else if (dst !== undefined && (dst === want || dst === entryReg || dst === tableReg)) return undefined; // something else defines a piece
+      } else if (tableReg && lo === undefined && dst === tableReg && d?.kind === 'reg' && d.access.includes('w')) {
+        break; // the table address comes from elsewhere (a reload): see hoistedTable
+      } else if (dst !== undefined && d?.kind === 'reg' && d.access.includes('w') && (dst === want || dst === entryReg || dst === tableReg)) return undefined; // something else defines a piece
     }
+    if (table === undefined && lo === undefined && tableReg && at >= 0) table = this.hoistedTable(tableReg, fn, trace[at].address);
     if (table === undefined || base === undefined || !index || !ext || at < 0) return undefined;
     const bound = a64Bound(trace.slice(0, at), index);
     if (bound === undefined || bound < 1 || bound > MAX_TABLE_ENTRIES) return undefined;
@@ -440,6 +445,51 @@ class Discovery {
       targets.push(t);
     }
     return { site: br.address, table, entries: bound, targets };
+  }
+
+  /**
+   * The address in `reg` at `site`, from the nearest writes before it in address order
+   * within the function: `adrp reg, P; add reg, reg, #lo`, or a reload `ldr reg, [sp, #k]`
+   * of a register stored there after being made so (a table address spilled in a big
+   * function). A heuristic: every table entry must still land in code.
+   */
+  private hoistedTable(reg: string, fn: FunctionInfo, site: number, depth = 0): number | undefined {
+    const writer = (r: string, from: number): Insn | undefined => {
+      for (let a = from - 4; a >= fn.entry && a >= from - 65536; a -= 4) {
+        const i = this.decodeAt(a);
+        if (!i) return undefined;
+        if (i.flow === 'call' || i.flow === 'icall') {
+          if (!/^x(19|2[0-9])$/.test(r)) return undefined; // a call clobbers the caller-saved ones
+        }
+        if (i.operands.some((o) => o.kind === 'reg' && o.access.includes('w') && a64Family(o.reg) === r)) return i;
+      }
+      return undefined;
+    };
+    const w = writer(reg, site);
+    if (!w) return undefined;
+    const [d, s1, s2] = w.operands;
+    if (w.mnemonic === 'add' && d.kind === 'reg' && s1?.kind === 'reg' && a64Family(s1.reg) === reg && s2?.kind === 'imm') {
+      const p = writer(reg, w.address);
+      const page = p?.mnemonic === 'adrp' ? p.operands[1] : undefined;
+      return page?.kind === 'imm' ? Number(page.value) + Number(s2.value) : undefined;
+    }
+    if (depth === 0 && w.mnemonic === 'ldr' && s1?.kind === 'mem' && s1.base === 'sp' && !s1.index && !s1.writeback && s1.size === 8) {
+      const slot = s1.disp;
+      for (let a = w.address - 4; a >= fn.entry && a >= w.address - 65536; a -= 4) {
+        const i = this.decodeAt(a);
+        if (!i) return undefined;
+        const m = i.operands.find((o) => o.kind === 'mem');
+        if (m?.kind !== 'mem' || m.base !== 'sp' || m.index || !m.access.includes('w')) continue;
+        if (m.writeback) return undefined; // the stack pointer moved: offsets no longer match
+        const regs = i.operands.filter((o) => o.kind === 'reg');
+        const k = regs.findIndex((_, j) => m.disp + BigInt(j * 8) === slot);
+        if (k < 0) continue;
+        const src = regs[k];
+        const family = src.kind === 'reg' ? a64Family(src.reg) : undefined;
+        return family && i.mnemonic.startsWith('st') ? this.hoistedTable(family, fn, i.address, 1) : undefined;
+      }
+    }
+    return undefined;
   }
 
   private blockInsns(b: Block | undefined): Insn[] {

@@ -67,6 +67,8 @@ export interface Insn {
   flagsWritten: number;
   /** x86_64 prefixes present (lock, rep, repne, data16, addr32, seg, rex, vex, evex) */
   prefixes?: string[];
+  /** aarch64: the 32-bit instruction word (the lifter reads the fields operands leave out: shift types, arrangements) */
+  word?: number;
 }
 
 // Condition flags: x86_64 uses all; aarch64 NZCV map to SF/ZF/CF/OF (C is "carry", not x86's borrow).

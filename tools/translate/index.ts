@@ -7,7 +7,9 @@ import type { BlockIR, FunctionIR, Ty } from '../ir/index.js';
 import { decoderFor } from '../isa/index.js';
 import type { Decoder, Insn } from '../isa/types.js';
 import { FLAGS_ARITH } from '../isa/types.js';
-import { liftBlock, X86_SLOTS } from '../isa/x86_64/lift/index.js';
+import { liftBlock as liftX86, X86_SLOTS } from '../isa/x86_64/lift/index.js';
+import { liftBlock as liftA64, A64_SLOTS } from '../isa/aarch64/lift/index.js';
+import type { SlotDecl } from '../ir/index.js';
 import { buildModule, type ImportDecl } from '../wasm/module.js';
 import { analyzeSyscalls } from '../analyze/syscalls.js';
 import { lastAtOrBefore } from '../common/search.js';
@@ -31,7 +33,7 @@ export interface TranslateOptions {
 
 export interface ImageMeta {
   format: 'recomp.image/v1';
-  arch: 'x86_64';
+  arch: Arch;
   entry: number;
   base: number;
   phdr: number;
@@ -67,28 +69,47 @@ export const X86_IMPORTS: ImportDecl[] = [
   { name: 'segv', params: ['i64'], result: 'none', touchesState: false, noReturn: true },
 ];
 
+/** The vkernel functions an aarch64 module imports. */
+export const A64_IMPORTS: ImportDecl[] = X86_IMPORTS.filter((i) => ['syscall', 'rdtsc', 'raise', 'fault', 'segv'].includes(i.name));
+
+/** what differs between the front ends: the lifter, the guest state, the stack pointer and what a call pushes */
+interface FrontEnd {
+  lift: (insns: Insn[], temps: Ty[], liveOut: number) => BlockIR;
+  slots: SlotDecl[];
+  imports: ImportDecl[];
+  stackPointer: string;
+  callPushes: number;
+}
+const FRONT_ENDS: Record<Arch, FrontEnd> = {
+  x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', callPushes: 8 },
+  // bl writes the link register; nothing is pushed
+  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', callPushes: 0 },
+};
+
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
   const elf = readElf(bytes);
   if (elf.unsupported) throw new TranslateError(elf.unsupported);
   if (opts.arch && opts.arch !== elf.arch) throw new TranslateError(`the input is an ${elf.arch} executable, not ${opts.arch} as --arch says`);
-  if (elf.arch !== 'x86_64') throw new TranslateError(`${elf.arch} executables are not supported by the translator yet (x86_64 only)`);
   if (elf.isSharedLibrary && elf.linking !== 'static-pie')
     throw new TranslateError(
       'this is a shared library, not an executable: translating shared libraries into wasm libraries for dynamic linking (recomp_wasm_library) is not supported yet; translate the statically linked program instead',
     );
   if (elf.linking === 'dynamic') throw new TranslateError(`dynamically linked executables (interpreter ${elf.interpreter}) are not supported yet: link with -static or -static-pie`);
   const base = elf.linking === 'static-pie' ? PIE_BASE : 0;
-  const decoder = decoderFor('x86_64');
+  const arch = elf.arch;
+  if (!arch) throw new TranslateError('the input is not an x86_64 or aarch64 executable');
+  const decoder = decoderFor(arch);
+  const front = FRONT_ENDS[arch];
   opts.progress?.('discovering code');
   const pads = new Map<number, number[]>();
   for (const { fn, pad } of elf.landingPads()) pads.set(fn, [...(pads.get(fn) ?? []), pad]);
   const code = discoverWithCodeRefs(elf, decoder, codePointersInData(elf), pads);
   const layout = imageLayout(elf, base);
   opts.progress?.('lifting');
-  const lifted = liftAll(elf, decoder, code, base, opts, returnsTwice(elf, decoder, code), pads);
+  const lifted = liftAll(elf, decoder, front, code, base, opts, returnsTwice(elf, decoder, code), pads);
   const meta: ImageMeta = {
     format: 'recomp.image/v1',
-    arch: 'x86_64',
+    arch,
     entry: elf.header.entry + base,
     base,
     phdr: layout.phdr,
@@ -102,7 +123,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   const sys = analyzeSyscalls(elf, decoder);
   const map: TranslationMap = {
     format: MAP_FORMAT,
-    arch: 'x86_64',
+    arch,
     base,
     codeBytes: code.stats.codeBytes,
     bytesCovered: code.stats.bytesCovered,
@@ -113,8 +134,8 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   };
   opts.progress?.('building the module');
   const wasm = buildModule({
-    slots: X86_SLOTS,
-    imports: X86_IMPORTS,
+    slots: front.slots,
+    imports: front.imports,
     functions: lifted.functions,
     segments: layout.segments,
     memoryBytes: layout.end,
@@ -124,8 +145,8 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
       ['recomp.image', meta],
       ['recomp.map', map],
     ],
-    stackPointer: 'rsp',
-    callPushes: 8,
+    stackPointer: front.stackPointer,
+    callPushes: front.callPushes,
     addressLimit: GUEST_TOP,
     optimize: opts.optimize,
   });
@@ -211,11 +232,23 @@ function discoverWithCodeRefs(elf: Elf, decoder: Decoder, dataRefs: number[], pa
     if (round === 4) return code;
     const before = roots.size;
     for (const b of code.blocks.values()) {
+      // aarch64 forms an address in two steps: adrp xN, page; add xN, xN, #low12
+      const pages = new Map<string, number>();
       for (let a = b.start; a < b.end; ) {
         const i = decodeAt(a);
         if (!i) break;
         a += i.length;
         if (i.flow !== 'seq') continue;
+        const [d, s, k] = i.operands;
+        if (i.mnemonic === 'adrp' && d.kind === 'reg' && s.kind === 'imm') {
+          pages.set(d.reg, Number(s.value));
+          continue;
+        }
+        if (i.mnemonic === 'add' && d?.kind === 'reg' && s?.kind === 'reg' && k?.kind === 'imm' && pages.has(s.reg)) {
+          const t = pages.get(s.reg)! + Number(k.value);
+          if (inCode(t) && !code.blocks.has(t)) roots.add(t);
+        }
+        if (d?.kind === 'reg') pages.delete(d.reg);
         for (const o of i.operands) {
           let t: number | undefined;
           if (o.kind === 'imm' && o.size >= 4 && o.value > 0n && o.value < 0x100000000n) t = Number(o.value);
@@ -301,7 +334,7 @@ interface Lifted {
   faults: [number, string][];
 }
 
-function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: TranslateOptions, twice: Set<number>, pads: Map<number, number[]>): Lifted {
+function liftAll(elf: Elf, decoder: Decoder, front: FrontEnd, code: CodeMap, base: number, opts: TranslateOptions, twice: Set<number>, pads: Map<number, number[]>): Lifted {
   const decodeAt = decoderAt(elf, decoder, base);
   const functions: FunctionIR[] = [];
   const records: FunctionRecord[] = [];
@@ -376,7 +409,7 @@ function liftAll(elf: Elf, decoder: Decoder, code: CodeMap, base: number, opts: 
       .map((g) => {
         const last = g[g.length - 1];
         sizes.set(g[0].address, [g.length, last.address + last.length - g[0].address]);
-        const ir = liftBlock(g, temps, liveOut.get(g[0].address) ?? FLAGS_ARITH);
+        const ir = front.lift(g, temps, liveOut.get(g[0].address) ?? FLAGS_ARITH);
         if (ir.end.k === 'ijump') ir.end.targets = tables.get(g[0].address) ?? [];
         return ir;
       });
@@ -451,7 +484,14 @@ function returnsTwice(elf: Elf, decoder: Decoder, code: CodeMap): Set<number> {
         out.add(entry);
         break;
       }
-      const writesSp = i.operands.some((o) => o.kind === 'reg' && o.reg === 'rsp' && o.access.includes('w'));
+      // aarch64: the link register read as data, other than saved on the stack (every non-leaf
+      // function does that): setjmp keeps it (glibc mangles it first) in the caller's buffer
+      const m = i.operands.find((o) => o.kind === 'mem');
+      if (i.flow === 'seq' && !(m?.kind === 'mem' && m.base === 'sp') && i.operands.some((o) => o.kind === 'reg' && o.reg === 'x30' && o.access.includes('r'))) {
+        out.add(entry);
+        break;
+      }
+      const writesSp = i.operands.some((o) => o.kind === 'reg' && (o.reg === 'rsp' || o.reg === 'sp') && o.access.includes('w'));
       if (writesSp || /^(push|pop|call|ret|leave|enter)/.test(i.mnemonic) || i.flow === 'ret' || i.flow === 'ijump' || i.flow === 'trap') break;
       if (i.flow === 'jump' && i.target !== undefined) a = i.target;
       else a += i.length;

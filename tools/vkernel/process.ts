@@ -4,7 +4,7 @@ import { GuestExit, GuestKilled, SIGNAL_NAMES } from './errors.js';
 import { FdTable, Sandbox, type Grant } from './files.js';
 import { GuestMemory, STACK_TOP } from './memory.js';
 import { SYSCALL_HANDLERS, type SyscallArgs } from './syscalls.js';
-import { SYSCALLS_X86_64 } from '../analyze/syscall-tables.js';
+import { GUEST_ARCHES, type GuestArch } from './arch.js';
 import { cpuidAnswer } from './cpu.js';
 import { X87 } from './x87.js';
 import { STRING_KINDS } from '../isa/x86_64/lift/string-kinds.js';
@@ -51,11 +51,15 @@ export class Process {
   private faults: Map<number, string>;
   umask = 0o022;
   private fpu = new X87();
+  readonly arch: GuestArch;
 
   constructor(
     readonly meta: ImageMeta,
     readonly opts: RunOptions,
   ) {
+    const arch = GUEST_ARCHES[meta.arch];
+    if (!arch) throw new Error(`module for an unknown architecture ${String(meta.arch)}`);
+    this.arch = arch;
     this.sandbox = new Sandbox(opts.grants, opts.hostCwd);
     this.faults = new Map(meta.faults);
   }
@@ -98,7 +102,7 @@ export class Process {
     this.exports = instance.exports as unknown as Exports;
     this.mem = new GuestMemory(this.exports.memory, this.meta.brk);
     const sp = this.buildStack();
-    this.setReg('rsp', BigInt(sp));
+    this.setReg(this.arch.sp, BigInt(sp));
     try {
       this.exports.run(this.meta.entry);
       return { status: 0 };
@@ -134,7 +138,7 @@ export class Process {
 
   /** the vkernel imports a module calls (see X86_IMPORTS in the translator) */
   private imports(): Record<string, (...a: never[]) => unknown> {
-    const names = SYSCALLS_X86_64;
+    const names = this.arch.syscalls;
     return {
       syscall: (nr: bigint, a0: bigint, a1: bigint, a2: bigint, a3: bigint, a4: bigint, a5: bigint, pc: number): bigint => {
         const n = Number(nr);
@@ -290,17 +294,16 @@ export class Process {
       return sp;
     };
     const execfn = putString(this.opts.programName);
-    const platform = putString('x86_64');
+    const platform = putString(this.arch.machine);
     const argv = [this.opts.programName, ...this.opts.args].map(putString);
     const envp = this.opts.env.map(putString);
     sp &= ~15;
     sp -= 16;
     const random = sp;
     randomFillSync(m.bytes, random, 16);
-    const HWCAP = 0x078bfbff;
     const aux: [number, number][] = [
       [3, this.meta.phdr], [4, this.meta.phent], [5, this.meta.phnum], [6, 4096], [7, 0], [8, 0],
-      [9, this.meta.entry], [11, 1000], [12, 1000], [13, 1000], [14, 1000], [15, platform], [16, HWCAP],
+      [9, this.meta.entry], [11, 1000], [12, 1000], [13, 1000], [14, 1000], [15, platform], [16, this.arch.hwcap],
       [17, 100], [23, 0], [25, random], [26, 0], [31, execfn], [0, 0],
     ];
     const words = 1 + argv.length + 1 + envp.length + 1 + aux.length * 2;

@@ -3,10 +3,12 @@
 //
 // Delivery happens when a system call returns (the next block boundary after the signal
 // was raised: kill/tgkill to itself, an unblocking sigprocmask, pause, a timer that fired
-// while the guest was in the kernel). The vkernel builds the x86_64 rt_sigframe on the
-// guest stack (siginfo, ucontext with the saved registers and FP state, the restorer as
-// return address), runs the handler by dispatching into the module from inside the
-// system call, and resumes when the restorer calls rt_sigreturn. A handler that leaves by
+// while the guest was in the kernel). The vkernel builds the architecture's rt_sigframe on
+// the guest stack (siginfo, ucontext with the saved registers and FP state), runs the
+// handler by dispatching into the module from inside the system call, and resumes when it
+// is done: on x86_64 the restorer (the handler's return address) calls rt_sigreturn; on
+// aarch64 the handler returns to SIGRETURN_PC, an address where no code is (Linux returns
+// through a vDSO trampoline a static guest does not have). A handler that leaves by
 // siglongjmp hands its target back to the interrupted code (see FunctionIR.resumable).
 import { E, GuestKilled } from './errors.js';
 import type { Process } from './process.js';
@@ -37,15 +39,8 @@ class SigReturn {}
 
 const bit = (sig: number) => 1n << BigInt(sig - 1);
 
-// x86_64 frame layout (arch/x86/include/uapi/asm/sigcontext.h, asm/sigframe.h)
-const UC = 8; //            rt_sigframe.uc (after pretcode)
-const MCONTEXT = UC + 40; // uc_flags, uc_link, uc_stack
-const SIGMASK = MCONTEXT + 256;
-const INFO = UC + 304;
-const FPSTATE = INFO + 128 + 64; // rounded to 64 below
-const FRAME = FPSTATE + 512;
-/** sigcontext register order */
-const SC_REGS = ['r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rdi', 'rsi', 'rbp', 'rbx', 'rdx', 'rax', 'rcx', 'rsp'];
+/** where an aarch64 handler returns: no code is there (see the top of this file) */
+export const SIGRETURN_PC = 0xfffff000;
 
 export class Signals {
   readonly actions = new Map<number, SigAction>();
@@ -127,7 +122,7 @@ export class Signals {
    */
   deliver(result: bigint, nextPc: number): bigint {
     this.checkTimers();
-    let rax = result;
+    let rax = result; // the result register (x0 on aarch64)
     for (let sig = this.deliverable(); sig; sig = this.deliverable()) {
       this.pending &= ~bit(sig);
       const act = this.action(sig);
@@ -139,47 +134,18 @@ export class Signals {
       const r = this.runHandler(sig, act, rax, nextPc);
       // left by a non-local jump (siglongjmp): the redirect is set, and rax is what the
       // jump left there (the syscall's return value must not overwrite it)
-      if (r === undefined) return this.p.reg('rax');
+      if (r === undefined) return this.p.reg(this.p.arch.name === 'aarch64' ? 'x0' : 'rax');
       rax = r;
     }
     return rax;
   }
 
-  /** returns the restored rax, or undefined when the handler jumped away (siglongjmp) */
-  private runHandler(sig: number, act: SigAction, rax: bigint, nextPc: number): bigint | undefined {
+  /** returns the restored result register, or undefined when the handler jumped away (siglongjmp) */
+  private runHandler(sig: number, act: SigAction, result: bigint, nextPc: number): bigint | undefined {
     const p = this.p;
-    const m = p.mem;
-    if (!(act.flags & SA_RESTORER) || !act.restorer) throw new GuestKilled(sig, 'a handler without SA_RESTORER cannot return (the C library always sets one)');
-    const sp = BigInt.asUintN(64, p.reg('rsp'));
-    // below the red zone, 64-byte aligned for the FP state, then like a call: (rsp + 8) % 16 == 0
-    let frame = Number(sp) - 128 - FRAME;
-    frame &= ~63;
-    frame -= 8;
-    if (!m.range(frame, FRAME + 8)) throw new GuestKilled(11, `no room on the guest stack for a signal frame (rsp 0x${sp.toString(16)})`);
-    m.bytes.fill(0, frame, frame + FRAME);
-    m.setU64(frame, act.restorer);
-    // ucontext: the interrupted state
-    for (const [k, name] of SC_REGS.entries()) m.setU64(frame + MCONTEXT + k * 8, name === 'rax' ? rax : p.reg(name));
-    m.setU64(frame + MCONTEXT + 128, BigInt(nextPc >>> 0)); // rip
-    m.setU64(frame + MCONTEXT + 136, (p.reg('flags') & 0xcd5n) | 0x202n | (p.reg('flags') & 0x400n)); // eflags
-    m.setU64(frame + MCONTEXT + 176, this.mask); // oldmask
-    const fp = (frame + FPSTATE) & ~63;
-    m.setU64(frame + MCONTEXT + 184, BigInt(fp)); // fpstate
-    m.view.setUint16(fp, 0x37f, true);
-    m.setU32(fp + 24, 0x1f80); // mxcsr
-    p.saveVectors(fp + 160);
-    m.setU64(frame + SIGMASK, this.mask);
-    // siginfo
-    m.setU32(frame + INFO, sig);
-    m.view.setInt32(frame + INFO + 8, this.codes.get(sig) ?? SI_USER, true);
-    m.setU32(frame + INFO + 16, p.pid);
-    m.setU32(frame + INFO + 20, 1000);
-    // handler arguments, mask
-    p.setReg('rsp', BigInt(frame));
-    p.setReg('rdi', BigInt(sig));
-    p.setReg('rsi', BigInt(frame + INFO));
-    p.setReg('rdx', BigInt(frame + UC));
-    p.setReg('rax', 0n);
+    const layout = p.arch.name === 'aarch64' ? A64_FRAME : X86_FRAME;
+    const info: SigInfo = { sig, code: this.codes.get(sig) ?? SI_USER, pid: p.pid };
+    const { frame, returnPc } = layout.push(p, act, info, result, nextPc, this.mask);
     this.mask |= act.mask & ~UNBLOCKABLE;
     if (!(act.flags & SA_NODEFER)) this.mask |= bit(sig);
     if (act.flags & SA_RESETHAND) this.actions.delete(sig);
@@ -187,9 +153,10 @@ export class Signals {
       let pc = Number(act.handler);
       for (;;) {
         pc = p.dispatch(pc);
+        if (pc === SIGRETURN_PC) break; // an aarch64 handler returned
         // a handler's return lands in the restorer; anything that is not a function start
         // is a non-local jump out of the handler: it goes back to the interrupted code
-        if (pc !== Number(act.restorer) && !p.isFunctionStart(pc)) {
+        if (pc !== returnPc && !p.isFunctionStart(pc)) {
           p.redirect(pc);
           return undefined;
         }
@@ -197,20 +164,9 @@ export class Signals {
     } catch (e) {
       if (!(e instanceof SigReturn)) throw e;
     }
-    return this.restore(frame);
-  }
-
-  /** rt_sigreturn: registers, FP state and mask from the frame whose ucontext is at rsp */
-  private restore(frame: number): bigint {
-    const p = this.p;
-    const m = p.mem;
-    for (const [k, name] of SC_REGS.entries()) p.setReg(name, m.u64(frame + MCONTEXT + k * 8));
-    const fl = m.u64(frame + MCONTEXT + 136);
-    p.setReg('flags', fl & 0xdd5n); // arithmetic flags and DF
-    const fp = Number(m.u64(frame + MCONTEXT + 184));
-    if (fp && m.range(fp, 512)) p.loadVectors(fp + 160);
-    this.mask = m.u64(frame + SIGMASK) & ~UNBLOCKABLE;
-    return p.reg('rax');
+    const { value, mask } = layout.pop(p, frame);
+    this.mask = mask & ~UNBLOCKABLE;
+    return value;
   }
 
   /** the frame of the handler that is returning: its ucontext is at rsp (pretcode was popped) */
@@ -340,3 +296,137 @@ function sendChecked(p: Process, sig: number, code: number): number {
   p.signals.send(sig, code);
   return 0;
 }
+
+// ---- signal frames by architecture ----
+
+interface SigInfo {
+  sig: number;
+  code: number;
+  pid: number;
+}
+
+/** how one architecture saves the interrupted state for a handler and takes it back */
+interface FrameLayout {
+  /** writes the frame below the stack pointer, sets the handler's entry registers; returns the frame and where the handler returns to */
+  push(p: Process, act: SigAction, info: SigInfo, result: bigint, nextPc: number, mask: bigint): { frame: number; returnPc: number };
+  /** the saved state back into the registers: the result register's value and the saved mask */
+  pop(p: Process, frame: number): { value: bigint; mask: bigint };
+}
+
+function writeInfo(p: Process, at: number, info: SigInfo): void {
+  p.mem.setU32(at, info.sig);
+  p.mem.view.setInt32(at + 8, info.code, true);
+  p.mem.setU32(at + 16, info.pid);
+  p.mem.setU32(at + 20, 1000);
+}
+
+// x86_64 (arch/x86/include/uapi/asm/sigcontext.h, asm/sigframe.h): the restorer's address,
+// then the ucontext, siginfo and the FXSAVE area, 64-byte aligned
+const X_UC = 8; //              rt_sigframe.uc (after pretcode)
+const X_MCONTEXT = X_UC + 40; // uc_flags, uc_link, uc_stack
+const X_SIGMASK = X_MCONTEXT + 256;
+const X_INFO = X_UC + 304;
+const X_FPSTATE = X_INFO + 128 + 64; // rounded to 64 below
+const X_FRAME = X_FPSTATE + 512;
+/** sigcontext register order */
+const X_REGS = ['r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15', 'rdi', 'rsi', 'rbp', 'rbx', 'rdx', 'rax', 'rcx', 'rsp'];
+
+const X86_FRAME: FrameLayout = {
+  push(p, act, info, rax, nextPc, mask) {
+    const m = p.mem;
+    if (!(act.flags & SA_RESTORER) || !act.restorer) throw new GuestKilled(info.sig, 'a handler without SA_RESTORER cannot return (the C library always sets one)');
+    const sp = BigInt.asUintN(64, p.reg('rsp'));
+    // below the red zone, 64-byte aligned for the FP state, then like a call: (rsp + 8) % 16 == 0
+    let frame = Number(sp) - 128 - X_FRAME;
+    frame &= ~63;
+    frame -= 8;
+    if (!m.range(frame, X_FRAME + 8)) throw new GuestKilled(11, `no room on the guest stack for a signal frame (rsp 0x${sp.toString(16)})`);
+    m.bytes.fill(0, frame, frame + X_FRAME);
+    m.setU64(frame, act.restorer);
+    for (const [k, name] of X_REGS.entries()) m.setU64(frame + X_MCONTEXT + k * 8, name === 'rax' ? rax : p.reg(name));
+    m.setU64(frame + X_MCONTEXT + 128, BigInt(nextPc >>> 0)); // rip
+    m.setU64(frame + X_MCONTEXT + 136, (p.reg('flags') & 0xcd5n) | 0x202n | (p.reg('flags') & 0x400n)); // eflags
+    m.setU64(frame + X_MCONTEXT + 176, mask); // oldmask
+    const fp = (frame + X_FPSTATE) & ~63;
+    m.setU64(frame + X_MCONTEXT + 184, BigInt(fp)); // fpstate
+    m.view.setUint16(fp, 0x37f, true);
+    m.setU32(fp + 24, 0x1f80); // mxcsr
+    p.saveVectors(fp + 160);
+    m.setU64(frame + X_SIGMASK, mask);
+    writeInfo(p, frame + X_INFO, info);
+    p.setReg('rsp', BigInt(frame));
+    p.setReg('rdi', BigInt(info.sig));
+    p.setReg('rsi', BigInt(frame + X_INFO));
+    p.setReg('rdx', BigInt(frame + X_UC));
+    p.setReg('rax', 0n);
+    return { frame, returnPc: Number(act.restorer) };
+  },
+  pop(p, frame) {
+    const m = p.mem;
+    for (const [k, name] of X_REGS.entries()) p.setReg(name, m.u64(frame + X_MCONTEXT + k * 8));
+    p.setReg('flags', m.u64(frame + X_MCONTEXT + 136) & 0xdd5n); // arithmetic flags and DF
+    const fp = Number(m.u64(frame + X_MCONTEXT + 184));
+    if (fp && m.range(fp, 512)) p.loadVectors(fp + 160);
+    return { value: p.reg('rax'), mask: m.u64(frame + X_SIGMASK) };
+  },
+};
+
+// aarch64 (arch/arm64/include/uapi/asm/sigcontext.h, kernel/signal.c): siginfo, then the
+// ucontext whose mcontext holds x0-x30, sp, pc, pstate and an fpsimd_context record, then
+// a frame record {x29, x30} the handler's x29 points at
+const A_UC = 128;
+const A_SIGMASK = A_UC + 40;
+const A_MCONTEXT = A_UC + 176;
+const A_REGS = A_MCONTEXT + 8; //         fault_address, then x0-x30
+const A_SP = A_MCONTEXT + 256;
+const A_PC = A_SP + 8;
+const A_PSTATE = A_PC + 8;
+const A_RESERVED = A_MCONTEXT + 288; //   16-byte aligned records: fpsimd_context first
+const A_FPSIMD_MAGIC = 0x46508001;
+const A_FRAME = A_RESERVED + 4096;
+const A_RECORD = A_FRAME; //              {x29, x30}
+const A_TOTAL = A_FRAME + 16;
+
+const A64_FRAME: FrameLayout = {
+  push(p, act, info, x0, nextPc, mask) {
+    const m = p.mem;
+    const sp = BigInt.asUintN(64, p.reg('sp'));
+    const frame = (Number(sp) - A_TOTAL) & ~15;
+    if (!m.range(frame, A_TOTAL)) throw new GuestKilled(11, `no room on the guest stack for a signal frame (sp 0x${sp.toString(16)})`);
+    m.bytes.fill(0, frame, frame + A_TOTAL);
+    writeInfo(p, frame, info);
+    for (let k = 0; k < 31; k++) m.setU64(frame + A_REGS + k * 8, k === 0 ? x0 : p.reg(`x${k}`));
+    m.setU64(frame + A_SP, sp);
+    m.setU64(frame + A_PC, BigInt(nextPc >>> 0));
+    m.setU64(frame + A_PSTATE, p.reg('nzcv') & 0xf0000000n);
+    m.setU64(frame + A_SIGMASK, mask);
+    const fp = frame + A_RESERVED;
+    m.setU32(fp, A_FPSIMD_MAGIC);
+    m.setU32(fp + 4, 528);
+    m.setU32(fp + 8, Number(p.reg('fpsr') & 0xffffffffn));
+    m.setU32(fp + 12, Number(p.reg('fpcr') & 0xffffffffn));
+    p.saveVectors(fp + 16);
+    m.setU64(frame + A_RECORD, p.reg('x29'));
+    m.setU64(frame + A_RECORD + 8, p.reg('x30'));
+    p.setReg('x0', BigInt(info.sig));
+    p.setReg('x1', BigInt(frame));
+    p.setReg('x2', BigInt(frame + A_UC));
+    p.setReg('sp', BigInt(frame));
+    p.setReg('x29', BigInt(frame + A_RECORD));
+    p.setReg('x30', BigInt(SIGRETURN_PC));
+    return { frame, returnPc: SIGRETURN_PC };
+  },
+  pop(p, frame) {
+    const m = p.mem;
+    for (let k = 0; k < 31; k++) p.setReg(`x${k}`, m.u64(frame + A_REGS + k * 8));
+    p.setReg('sp', m.u64(frame + A_SP));
+    p.setReg('nzcv', m.u64(frame + A_PSTATE) & 0xf0000000n);
+    const fp = frame + A_RESERVED;
+    if (m.u32(fp) === A_FPSIMD_MAGIC) {
+      p.setReg('fpsr', BigInt(m.u32(fp + 8)));
+      p.setReg('fpcr', BigInt(m.u32(fp + 12)));
+      p.loadVectors(fp + 16);
+    }
+    return { value: p.reg('x0'), mask: m.u64(frame + A_SIGMASK) };
+  },
+};

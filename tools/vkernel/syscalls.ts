@@ -61,20 +61,35 @@ function resolveAt(p: Process, dirfd: bigint, addr: bigint, opts: { forCreate?: 
 
 // ---- struct writers (x86_64 layouts) ----
 
+/**
+ * struct stat: x86_64's own layout (144 bytes) or asm-generic's (aarch64: 128 bytes, mode
+ * and nlink as 32-bit words after the inode); both end with the three timespecs at 72.
+ */
 function writeStat(p: Process, addr: number, st: BigIntStats): number {
-  const b = p.mem.range(addr, 144);
+  const generic = p.arch.stat === 'generic';
+  const b = p.mem.range(addr, generic ? 128 : 144);
   if (!b) return -E.FAULT;
   b.fill(0);
   const m = p.mem;
   m.setU64(addr, st.dev);
   m.setU64(addr + 8, st.ino);
-  m.setU64(addr + 16, st.nlink);
-  m.setU32(addr + 24, Number(st.mode));
-  m.setU32(addr + 28, Number(st.uid));
-  m.setU32(addr + 32, Number(st.gid));
-  m.setU64(addr + 40, st.rdev);
-  m.setU64(addr + 48, st.size);
-  m.setU64(addr + 56, st.blksize);
+  if (generic) {
+    m.setU32(addr + 16, Number(st.mode));
+    m.setU32(addr + 20, Number(st.nlink));
+    m.setU32(addr + 24, Number(st.uid));
+    m.setU32(addr + 28, Number(st.gid));
+    m.setU64(addr + 32, st.rdev);
+    m.setU64(addr + 48, st.size);
+    m.setU32(addr + 56, Number(st.blksize));
+  } else {
+    m.setU64(addr + 16, st.nlink);
+    m.setU32(addr + 24, Number(st.mode));
+    m.setU32(addr + 28, Number(st.uid));
+    m.setU32(addr + 32, Number(st.gid));
+    m.setU64(addr + 40, st.rdev);
+    m.setU64(addr + 48, st.size);
+    m.setU64(addr + 56, st.blksize);
+  }
   m.setU64(addr + 64, st.blocks);
   const ts = (o: number, ns: bigint) => {
     m.setU64(addr + o, ns / 1000000000n);
@@ -225,7 +240,7 @@ function iovecs(p: Process, addr: bigint, count: bigint): Uint8Array[] | number 
 // ---- the handlers ----
 
 const open = (p: Process, dirfd: bigint, pathAddr: bigint, flagsV: bigint, modeV: bigint): number => {
-  const flags = i32(flagsV);
+  const flags = p.arch.openFlags(i32(flagsV));
   const create = (flags & O.CREAT) !== 0;
   const r = resolveAt(p, dirfd, pathAddr, { forCreate: create, noFollow: (flags & O.NOFOLLOW) !== 0 });
   if (typeof r === 'number') return r;
@@ -327,7 +342,7 @@ function utsname(p: Process, addr: bigint): number {
   if (!b) return -E.FAULT;
   b.fill(0);
   // a fixed identity, so output does not depend on the host (documented in the README)
-  ['Linux', 'recomp', '6.1.0-recomp', '#1 SMP PREEMPT_DYNAMIC recomp', 'x86_64', '(none)'].forEach((s, k) => b.set(Buffer.from(s), k * 65));
+  ['Linux', 'recomp', '6.1.0-recomp', '#1 SMP PREEMPT_DYNAMIC recomp', p.arch.machine, '(none)'].forEach((s, k) => b.set(Buffer.from(s), k * 65));
   return 0;
 }
 
@@ -559,7 +574,7 @@ export const SYSCALL_HANDLERS: Record<string, Handler> = {
         return p.fds.add(f, cmd === 1030, i32(a[2]));
       case 1: return p.fds.cloexec(i32(a[0])) ? 1 : 0; // F_GETFD
       case 2: p.fds.setCloexec(i32(a[0]), (i32(a[2]) & 1) !== 0); return 0; // F_SETFD
-      case 3: return f.kind === 'host' ? f.flags & ~O.CLOEXEC : f.kind === 'pipe' ? (f.end === 'w' ? O.WRONLY : 0) : 2; // F_GETFL
+      case 3: return p.arch.guestOpenFlags(f.kind === 'host' ? f.flags & ~O.CLOEXEC : f.kind === 'pipe' ? (f.end === 'w' ? O.WRONLY : 0) : 2); // F_GETFL
       case 4: if (f.kind === 'host') f.append = (i32(a[2]) & O.APPEND) !== 0; return 0; // F_SETFL
       case 5: case 6: case 7: return 0; // record locks: one process holds them all
       default: return -E.INVAL;

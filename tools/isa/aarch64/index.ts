@@ -9,6 +9,12 @@ import { simdFp } from './simd-fp.js';
 import { sve } from './sve.js';
 
 export function decodeA64(w: number, a: number): Insn | undefined {
+  const i = decodeGroup(w, a);
+  if (i) i.word = w;
+  return i;
+}
+
+function decodeGroup(w: number, a: number): Insn | undefined {
   const op0 = (w >>> 25) & 15;
   if ((op0 & 14) === 8) return dpImm(w, a);
   if ((op0 & 14) === 10) return branchSys(w, a);

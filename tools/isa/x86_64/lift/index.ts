@@ -1,5 +1,6 @@
 // x86_64 front end: lifts one basic block of decoded instructions into IR.
 import type { BlockIR, Ty } from '../../../ir/index.js';
+import { liftInsns } from '../../lift.js';
 import type { Insn } from '../../types.js';
 import { Unsupported, X86Block } from './context.js';
 import { DATA } from './data.js';
@@ -27,25 +28,6 @@ export function canLift(i: Insn): boolean {
  * a successor may read.
  */
 export function liftBlock(insns: Insn[], temps: Ty[], liveOut: number): BlockIR {
-  const start = insns[0].address;
-  const x = new X86Block(temps, start, liveOut);
-  for (const i of insns) {
-    x.insn = i;
-    const sem = semanticsOf(i.mnemonic);
-    if (!sem) {
-      x.end = { k: 'fault', pc: i.address, signal: 4, reason: `instruction '${i.mnemonic}' is not supported yet` };
-      break;
-    }
-    try {
-      sem(x, i);
-    } catch (e) {
-      if (!(e instanceof Unsupported)) throw e;
-      x.end = { k: 'fault', pc: i.address, signal: 4, reason: `'${i.mnemonic}' with ${e.message} is not supported yet` };
-      break;
-    }
-    if (x.end) break;
-  }
-  const last = insns[insns.length - 1];
-  if (x.end?.k !== 'fault') x.finishFlags();
-  return { start, stmts: x.b.stmts, end: x.end ?? { k: 'jump', to: last.address + last.length } };
+  const x = new X86Block(temps, insns[0].address, liveOut);
+  return liftInsns(x, insns, (i) => semanticsOf(i.mnemonic), Unsupported);
 }
