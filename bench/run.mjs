@@ -1,9 +1,11 @@
 // Benchmark of translated programs (not a timed test): the eight corpus benchmarks at their
-// full size (cases.tsv), run natively, under qemu-x86_64 and translated (`recomp run` of a
-// module made at -O LEVEL, default 2), side by side in one run, best of BENCH_REPEAT; and the translation
-// of Debian's /bin/busybox (seconds, peak memory). Prints a table and the ratios.
-//   bench/run.sh [--variant x86_64-glibc|x86_64-musl|x86_64-glibc-pie] [--only NAME,...]
-//                [-O LEVEL] [--no-qemu] [--no-busybox]
+// full size (cases.tsv), run natively, under qemu and translated (`recomp run` of a module
+// made at -O LEVEL, default 2), side by side in one run, best of BENCH_REPEAT; and the
+// translation of Debian's /bin/busybox (seconds, peak memory). Prints a table and the ratios.
+// For aarch64-glibc, "native" is the x86_64-glibc build of the same program on this host and
+// qemu is qemu-aarch64 running the aarch64 build (what a user would otherwise pick).
+//   bench/run.sh [--variant x86_64-glibc|x86_64-musl|x86_64-glibc-pie|aarch64-glibc]
+//                [--only NAME,...] [-O LEVEL] [--no-qemu] [--no-busybox]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +49,7 @@ function measured(cmd, args) {
   return { seconds: s, mb: Number(r.stderr.trim().split('\n').pop()) / 1024 };
 }
 
+const arm = values.variant.startsWith('aarch64');
 const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 const rows = [];
 for (const [name, , args] of cases) {
@@ -55,16 +58,17 @@ for (const [name, , args] of cases) {
   const wasm = join(out, `${values.variant}-${name}-O${values.O}.wasm`);
   const tr = measured(recomp, ['translate', bin, '-o', wasm, `-O${values.O}`]);
   const argv = args.split(/\s+/);
-  const native = timed(bin, argv);
-  const qemu = values['no-qemu'] ? { seconds: NaN } : timed('qemu-x86_64', [bin, ...argv]);
+  const native = timed(arm ? join(corpus, 'x86_64-glibc', name) : bin, argv);
+  const qemu = values['no-qemu'] ? { seconds: NaN } : timed(arm ? 'qemu-aarch64' : 'qemu-x86_64', [bin, ...argv]);
   const wasmRun = timed(recomp, ['run', wasm, '--', ...argv]);
-  if (wasmRun.stdout !== native.stdout) throw new Error(`${name}: translated output differs from native`);
+  const reference = arm && !values['no-qemu'] ? qemu.stdout : native.stdout;
+  if (wasmRun.stdout !== reference) throw new Error(`${name}: translated output differs from ${arm ? 'qemu-aarch64' : 'native'}`);
   rows.push({ name, native: native.seconds, qemu: qemu.seconds, wasm: wasmRun.seconds, translate: tr.seconds });
   process.stderr.write(`${name}: native ${native.seconds.toFixed(2)} s, qemu ${qemu.seconds.toFixed(2)} s, translated ${wasmRun.seconds.toFixed(2)} s\n`);
 }
 
 const pad = (s, n) => String(s).padStart(n);
-console.log(`variant ${values.variant}, -O${values.O}, best of ${repeat}; ratios are time / native time`);
+console.log(`variant ${values.variant}, -O${values.O}, best of ${repeat}; ratios are time / native time${arm ? ' (native: the x86_64-glibc build; qemu: qemu-aarch64)' : ''}`);
 console.log(`${'benchmark'.padEnd(10)} ${pad('native s', 9)} ${pad('qemu s', 8)} ${pad('wasm s', 8)} ${pad('qemu x', 7)} ${pad('wasm x', 7)} ${pad('wasm/qemu', 9)} ${pad('translate s', 11)}`);
 for (const r of rows) {
   console.log(

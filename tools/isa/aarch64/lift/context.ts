@@ -9,8 +9,9 @@
 //
 // Some fields the decoder's operands leave out (the shift type of a shifted register, the
 // arrangement of a vector operand, movk's halfword) are read from the instruction word.
-import { BlockBuilder, i32, i64, op, select, type Expr, type SlotDecl, type Terminator, type Ty } from '../../../ir/index.js';
-import type { Insn, MemOperand, Operand } from '../../types.js';
+import { i32, i64, op, type Expr, type SlotDecl, type Ty } from '../../../ir/index.js';
+import { FlagsBlock, type FlagFn } from '../../flags.js';
+import type { MemOperand, Operand } from '../../types.js';
 import { FLAG_CF, FLAG_OF, FLAG_SF, FLAG_ZF } from '../../types.js';
 import { Unsupported, add, and, eq, eqz, ltU, ne, not32, or, shl, shrU, sext, wrap, xor, zext32 } from '../../x86_64/lift/context.js';
 
@@ -39,30 +40,9 @@ export const M64 = 0xffffffffffffffffn;
 /** a value of `size` bytes (4 or 8) truncated to that size */
 export const trunc = (e: Expr, size: number): Expr => (size === 8 ? e : and(e, i64(M32)));
 
-type FlagFn = () => Expr;
-
-/** the last flag-setting arithmetic, while all its flags are current (cmp + b.cond fusion) */
-interface Arith {
-  kind: 'add' | 'sub' | 'logic';
-  size: number;
-  a: Expr;
-  b: Expr;
-  r: Expr;
-}
-
-export class A64Block {
-  readonly b: BlockBuilder;
-  private flagDefs = new Map<number, FlagFn>();
-  private arith?: Arith;
-  end?: Terminator;
-  insn!: Insn;
-
-  constructor(
-    temps: Ty[],
-    readonly start: number,
-    readonly liveOut: number,
-  ) {
-    this.b = new BlockBuilder(temps);
+export class A64Block extends FlagsBlock {
+  constructor(temps: Ty[], start: number, liveOut: number) {
+    super(temps, start, liveOut, 'nzcv', NZCV_BIT);
   }
 
   get next(): number {
@@ -143,16 +123,6 @@ export class A64Block {
 
   // ---- flags ----
 
-  flag(f: number): Expr {
-    const def = this.flagDefs.get(f);
-    if (def) return def();
-    return wrap(and(shrU(this.b.slot('nzcv', 'i64'), i64(NZCV_BIT[f])), i64(1)));
-  }
-  /** records flag definitions (i32 0/1 builders); `arith` keeps cmp + b.cond fusible */
-  setFlags(defs: Map<number, FlagFn>, arith?: Arith): void {
-    for (const [f, fn] of defs) this.flagDefs.set(f, fn);
-    this.arith = arith;
-  }
   /** flags of `r = a OP b` at `size` (a, b, r zero-extended, r truncated) */
   arithFlags(kind: 'add' | 'sub' | 'logic', size: number, a: Expr, b: Expr, r: Expr): void {
     const bits = size * 8;
@@ -171,16 +141,7 @@ export class A64Block {
       defs.set(FLAG_CF, () => op('i32', 'i64.ge_u', a, b));
       defs.set(FLAG_OF, () => sign(and(xor(a, b), xor(a, r))));
     }
-    this.setFlags(defs, { kind, size, a, b, r });
-  }
-  /** sets flags from i32 0/1 expressions, each bound to a temp now */
-  setFlagValues(values: [number, Expr][]): void {
-    const defs = new Map<number, FlagFn>();
-    for (const [f, e] of values) {
-      const t = this.b.tmp(e);
-      defs.set(f, () => t);
-    }
-    this.setFlags(defs);
+    this.setFlags(defs, { kind, size, a, b, r, written: FLAG_SF | FLAG_ZF | FLAG_CF | FLAG_OF });
   }
   /** the NZCV word (mrs nzcv) */
   nzcv(): Expr {
@@ -251,17 +212,4 @@ export class A64Block {
     return undefined;
   }
 
-  /** folds the live-out flags defined in this block into the `nzcv` slot */
-  finishFlags(): void {
-    const live = FLAGS.filter((f) => this.liveOut & f && this.flagDefs.has(f));
-    if (!live.length) return;
-    const keep = FLAGS.filter((f) => !live.includes(f)).reduce((m, f) => m | (1n << BigInt(NZCV_BIT[f])), 0n);
-    let v: Expr = and(this.b.slot('nzcv', 'i64'), i64(keep));
-    for (const f of live) v = or(v, shl(zext32(this.flagDefs.get(f)!()), i64(NZCV_BIT[f])));
-    this.b.setSlot('nzcv', v);
-  }
-
-  select(c: Expr, a: Expr, b: Expr): Expr {
-    return select(c, a, b);
-  }
 }

@@ -7,8 +7,9 @@
 // `cmp`+`jcc` becomes one comparison. Only flags live at the end of the block (a
 // function-wide liveness pass decides) are folded into the `flags` slot, from which a
 // later block reads them.
-import { BlockBuilder, i32, i64, op, select, type Expr, type SlotDecl, type Terminator } from '../../../ir/index.js';
-import type { Insn, MemOperand, Operand } from '../../types.js';
+import { i32, i64, op, type Expr, type SlotDecl, type Ty } from '../../../ir/index.js';
+import { FlagsBlock, type FlagFn } from '../../flags.js';
+import type { MemOperand, Operand } from '../../types.js';
 import { FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF, FLAG_AF, FLAG_DF } from '../../types.js';
 
 export const GPRS = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
@@ -54,19 +55,6 @@ export function gprOf(name: string): [string, number, number] | undefined {
 /** Thrown by semantics for an instruction (or operand form) the translator does not handle yet. */
 export class Unsupported extends Error {}
 
-/** how one flag is computed now: an i32 0/1 expression */
-type FlagFn = () => Expr;
-
-/** The last arithmetic that wrote flags, kept while all its flags are still current (cmp+jcc fusion). */
-interface Arith {
-  kind: 'add' | 'sub' | 'logic';
-  size: number;
-  a: Expr;
-  b: Expr;
-  r: Expr;
-  written: number;
-}
-
 // i64 expression helpers
 export const and = (a: Expr, b: Expr) => op('i64', 'i64.and', a, b);
 export const or = (a: Expr, b: Expr) => op('i64', 'i64.or', a, b);
@@ -98,22 +86,15 @@ export function signBit(e: Expr, size: number): Expr {
   return wrap(shrU(e, i64(size * 8 - 1)));
 }
 
-export class X86Block {
-  readonly b: BlockBuilder;
-  /** current definition of each flag (FLAG_* bit → expression builder); absent: the block-entry value */
-  private flagDefs = new Map<number, FlagFn>();
-  private arith?: Arith;
-  end?: Terminator;
-  /** the instruction being lifted */
-  insn!: Insn;
-
+export class X86Block extends FlagsBlock {
   constructor(
-    temps: import('../../../ir/index.js').Ty[],
-    readonly start: number,
+    temps: Ty[],
+    start: number,
     /** flags a later block may read (FLAG_* bits) */
-    readonly liveOut: number,
+    liveOut: number,
   ) {
-    this.b = new BlockBuilder(temps);
+    // DF sits in the slot too, but is written there at once (see setDF)
+    super(temps, start, liveOut, 'flags', Object.fromEntries(FLAG_LIST.filter((f) => f !== FLAG_DF).map((f) => [f, EFLAGS_BIT[f]])));
   }
 
   get next(): number {
@@ -233,28 +214,10 @@ export class X86Block {
 
   // ---- flags ----
 
-  /** the current value of one flag as i32 0/1 */
-  flag(f: number): Expr {
-    const def = this.flagDefs.get(f);
-    if (def) return def();
-    const flags = this.b.slot('flags', 'i64');
-    return wrap(and(shrU(flags, i64(EFLAGS_BIT[f])), i64(1)));
-  }
-
   /** a helper wrote the `flags` slot: forget this block's own definitions */
   flagsFromSlot(): void {
     this.flagDefs.clear();
     this.arith = undefined;
-  }
-
-  /** records new definitions for the flags in `defs` (values are i32 0/1 builders) */
-  setFlags(defs: Map<number, FlagFn>, arith?: Arith): void {
-    for (const [f, fn] of defs) this.flagDefs.set(f, fn);
-    if (arith) this.arith = arith;
-    else if (this.arith) {
-      const written = this.arith.written;
-      for (const f of defs.keys()) if (written & f) this.arith = undefined;
-    }
   }
 
   /** flags of `r = a OP b` at `size` (a, b, r zero-extended i64 temps) */
@@ -280,16 +243,6 @@ export class X86Block {
     if (!keepCF) written |= FLAG_CF;
     const fuse = keepCF ? undefined : { kind, size, a, b, r, written };
     this.setFlags(defs, fuse);
-  }
-
-  /** sets flags from i32 0/1 expressions (each bound to a temp now) */
-  setFlagValues(values: [number, Expr][]): void {
-    const defs = new Map<number, FlagFn>();
-    for (const [f, e] of values) {
-      const t = this.b.tmp(e);
-      defs.set(f, () => t);
-    }
-    this.setFlags(defs);
   }
 
   /** condition code (jcc/setcc/cmovcc suffix: e, ne, l, ...) as i32 0/1 */
@@ -363,16 +316,6 @@ export class X86Block {
     return undefined;
   }
 
-  /** folds the live-out flags defined in this block into the `flags` slot */
-  finishFlags(): void {
-    const live = FLAG_LIST.filter((f) => this.liveOut & f && this.flagDefs.has(f));
-    if (!live.length) return;
-    const keep = FLAG_LIST.filter((f) => !live.includes(f)).reduce((m, f) => m | (1n << BigInt(EFLAGS_BIT[f])), 0n);
-    let v: Expr = and(this.b.slot('flags', 'i64'), i64(keep | ~0xfffn & MASK[8]));
-    for (const f of live) v = or(v, shl(zext32(this.flagDefs.get(f)!()), i64(EFLAGS_BIT[f])));
-    this.b.setSlot('flags', v);
-  }
-
   /** all flags as an EFLAGS word (pushf, lahf); bit 1 is always set */
   eflags(): Expr {
     let v: Expr = or(and(this.b.slot('flags', 'i64'), i64(1n << 10n)), i64(2));
@@ -401,9 +344,6 @@ export class X86Block {
     return wrap(and(shrU(this.b.slot('flags', 'i64'), i64(10)), i64(1)));
   }
 
-  select(c: Expr, a: Expr, b: Expr): Expr {
-    return select(c, a, b);
-  }
 }
 
 /** x86 PF: 1 when the low byte of `r` has an even number of set bits */
