@@ -15,7 +15,12 @@ static void on_alarm(int s) { (void)s; alarms++; }
 static void on_usr1(int s, siginfo_t *si, void *uc) {
   ucontext_t *u = uc;
   usr1++;
-  info_ok = si->si_signo == SIGUSR1 && si->si_code == SI_TKILL && u != 0 && u->uc_mcontext.gregs[REG_RSP] != 0;
+#ifdef __aarch64__
+  unsigned long long sp = u ? u->uc_mcontext.sp : 0;
+#else
+  unsigned long long sp = u ? (unsigned long long)u->uc_mcontext.gregs[REG_RSP] : 0;
+#endif
+  info_ok = si->si_signo == SIGUSR1 && si->si_code == SI_TKILL && sp != 0;
 }
 static void on_usr2(int s) { (void)s; siglongjmp(jb, 42); }
 int main(void) {

@@ -815,6 +815,18 @@ export const SYSCALL_HANDLERS: Record<string, Handler> = {
   clone3: () => -E.NOSYS,
   execve: () => notYet('execve'),
   wait4: () => -E.CHILD,
+  /**
+   * ppoll: descriptors as poll; with none, a sleep cut short by a signal (aarch64 has no
+   * pause: the C library calls ppoll(NULL, 0, NULL, NULL))
+   */
+  ppoll: (p, a, pc) => {
+    if (a[1] !== 0n) return SYSCALL_HANDLERS.poll(p, a, pc);
+    const ts = ptr(a[2]);
+    if (!ts) return SIGNAL_SYSCALLS.pause(p, a, pc);
+    if (!p.mem.range(ts, 16)) return -E.FAULT;
+    const ms = Number(p.mem.u64(ts)) * 1000 + Number(p.mem.u64(ts + 8)) / 1e6;
+    return p.signals.sleep(ms) ? -E.INTR : 0;
+  },
   poll: (p, a) => {
     // everything is ready: files, ttys and pipes never block a single process here
     const n = int(a[1]);
@@ -888,7 +900,7 @@ const EMULATED = new Set([
   ...['getpid', 'gettid', 'getppid', 'getuid', 'geteuid', 'getgid', 'getegid', 'getpgrp', 'getpgid', 'getsid', 'setpgid', 'getgroups', 'getresuid', 'getresgid'],
   ...['uname', 'sysinfo', 'sched_getaffinity', 'sched_yield', 'prlimit64', 'getrlimit', 'setrlimit', 'getrusage', 'umask'],
   ...['set_tid_address', 'set_robust_list', 'rseq', 'arch_prctl', 'futex', 'wait4'],
-  ...['dup', 'dup2', 'dup3', 'fcntl', 'pipe', 'pipe2', 'poll'],
+  ...['dup', 'dup2', 'dup3', 'fcntl', 'pipe', 'pipe2', 'poll', 'ppoll'],
   ...Object.keys(SIGNAL_SYSCALLS),
 ]);
 
