@@ -240,7 +240,7 @@ describe('verify --rebuild', () => {
     expect(other.stderr).toContain('is not the recorded input');
   });
 
-  const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl'];
+  const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl', 'aarch64-glibc'];
   const all = corpusCases().flatMap((c) => VARIANTS.map((v) => join(CORPUS, v, c.name))).filter((p) => existsSync(p));
   it.concurrent.each(all.map((p) => [relative(CORPUS, p), p]))('%s rebuilds byte for byte', async (_, elf) => {
     const module = await translated(elf);
