@@ -102,6 +102,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState, noReturn: imp.noReturn });
   }
   addArithmeticHelpers(mod, fns);
+  addFusedMultiplyAdd(mod, fns);
 
   const pages = Math.max(1, Math.ceil(input.memoryBytes / 65536));
   mod.setMemory(
@@ -639,3 +640,94 @@ function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, FnInfo>): v
     fns.set(name, { name, result: 'i64', touchesState: false });
   }
 }
+
+/**
+ * Fused multiply-add, exactly rounded (aarch64 fmadd and kin; wasm has no deterministic
+ * one). fma64: the product split exactly into p + e (Dekker), p + c into s + t (Knuth's
+ * two-sum), then s + RO(t + e), the inner sum rounded to odd, which makes the outer
+ * rounding the correct one (Boldo and Melquiond). fma32: the product is exact in double;
+ * the double sum rounded to odd, then to single. Infinities, NaNs, zero products and
+ * operands near the ends of the exponent range take the unfused a * b + c (exact for the
+ * first three; the last is rounded twice, a documented limit).
+ */
+function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): void {
+  const F = binaryen.f64;
+  const g = (n: number) => mod.local.get(n, F);
+  const set = (n: number, e: Ref) => mod.local.set(n, e);
+  const c = (v: number) => mod.f64.const(v);
+  const add = (a: Ref, b: Ref) => mod.f64.add(a, b);
+  const sub = (a: Ref, b: Ref) => mod.f64.sub(a, b);
+  const mul = (a: Ref, b: Ref) => mod.f64.mul(a, b);
+  const bits = (e: Ref) => mod.i64.reinterpret(e);
+  /** local x rounded to odd given its rounding error (local err): when inexact and even, one step toward err (fresh nodes: binaryen trees share none) */
+  const toOdd = (x: number, err: number): Ref =>
+    mod.if(
+      mod.i32.and(mod.f64.ne(g(err), c(0)), mod.i64.eqz(mod.i64.and(bits(g(x)), mod.i64.const(1n)))),
+      mod.f64.reinterpret(
+        mod.i64.add(
+          bits(g(x)),
+          // toward err: +1 when err has x's sign (away from zero), else -1
+          mod.select(mod.i32.eq(mod.i64.lt_s(bits(g(x)), mod.i64.const(0n)), mod.i64.lt_s(bits(g(err)), mod.i64.const(0n))), mod.i64.const(1n), mod.i64.const(-1n)),
+        ),
+      ),
+      g(x),
+    );
+  // fma64 locals: 0 a, 1 b, 2 c, 3 p, 4 ah, 5 al, 6 bh, 7 bl, 8 e, 9 s, 10 v, 11 t, 12 u, 13 w
+  /** Veltkamp's split of local x into hi + lo, 26 bits each */
+  const split = (x: number, hi: number, lo: number, tmp: number): Ref[] => [
+    set(tmp, mul(c(134217729), g(x))),
+    set(hi, sub(g(tmp), sub(g(tmp), g(x)))),
+    set(lo, sub(g(x), g(hi))),
+  ];
+  const safe = (x: Ref, lim: number) => mod.f64.lt(mod.f64.abs(x), c(lim));
+  const fast = mod.i32.and(
+    mod.i32.and(safe(g(0), 2 ** 995), safe(g(1), 2 ** 995)),
+    mod.i32.and(mod.i32.and(safe(g(3), 2 ** 1000), mod.f64.gt(mod.f64.abs(g(3)), c(2 ** -900))), safe(g(2), 2 ** 1000)),
+  );
+  mod.addFunction(
+    'fma64',
+    binaryen.createType([F, F, F]),
+    F,
+    [F, F, F, F, F, F, F, F, F, F, F],
+    mod.block(null, [
+      set(3, mul(g(0), g(1))),
+      mod.if(mod.i32.eqz(fast), mod.return(add(g(3), g(2)))),
+      ...split(0, 4, 5, 12),
+      ...split(1, 6, 7, 12),
+      // e: the product's rounding error, exactly
+      set(8, add(add(add(sub(mul(g(4), g(6)), g(3)), mul(g(4), g(7))), mul(g(5), g(6))), mul(g(5), g(7)))),
+      // s + t = p + c exactly
+      set(9, add(g(3), g(2))),
+      set(10, sub(g(9), g(3))),
+      set(11, add(sub(g(3), sub(g(9), g(10))), sub(g(2), g(10)))),
+      // w = RO(t + e)
+      set(12, add(g(11), g(8))),
+      set(10, sub(g(12), g(11))),
+      set(13, add(sub(g(11), sub(g(12), g(10))), sub(g(8), g(10)))),
+      set(12, toOdd(12, 13)),
+      mod.return(add(g(9), g(12))),
+    ], F),
+  );
+  // fma32 locals (double): 0 a, 1 b, 2 c, 3 s, 4 v, 5 err
+  const f = binaryen.f32;
+  const gf = (n: number) => mod.local.get(n, f);
+  mod.addFunction(
+    'fma32',
+    binaryen.createType([f, f, f]),
+    f,
+    [F, F, F],
+    mod.block(null, [
+      set(3, add(mul(mod.f64.promote(gf(0)), mod.f64.promote(gf(1))), mod.f64.promote(gf(2)))),
+      set(4, sub(g(3), mul(mod.f64.promote(gf(0)), mod.f64.promote(gf(1))))),
+      set(5, add(sub(mul(mod.f64.promote(gf(0)), mod.f64.promote(gf(1))), sub(g(3), g(4))), sub(mod.f64.promote(gf(2)), g(4)))),
+      mod.if(
+        mod.i32.eqz(mod.i32.and(safe(g(3), 2 ** 1000), mod.f64.gt(mod.f64.abs(g(3)), c(2 ** -900)))),
+        mod.return(mod.f32.demote(g(3))),
+      ),
+      mod.return(mod.f32.demote(toOdd(3, 5))),
+    ], f),
+  );
+  fns.set('fma64', { name: 'fma64', result: 'f64', touchesState: false });
+  fns.set('fma32', { name: 'fma32', result: 'f32', touchesState: false });
+}
+

@@ -535,23 +535,40 @@ function funary(name: string): Semantics {
     fwriteS(x, d, name === 'sqrt' ? armNaN(x, t, op(t, 'f64.sqrt'.replace('f64', t), a), a) : op(t, `${t}.${name}`, a));
   };
 }
-/** fmadd d = a + n*m, fmsub a - n*m, fnmadd -a - n*m, fnmsub -a + n*m (rounded twice: wasm has no fused multiply-add) */
+/** fmadd d = a + n*m, fmsub a - n*m, fnmadd -a - n*m, fnmsub -a + n*m: fused (one rounding) */
 function fmadd(neg: boolean, sub: boolean): Semantics {
   return (x, i) => {
     const [d, n, m, a] = i.operands;
     const t = FT(d);
-    const p = op(t, `${t}.mul`, freadS(x, n), freadS(x, m));
-    const acc = neg ? op(t, `${t}.neg`, freadS(x, a)) : freadS(x, a);
-    fwriteS(x, d, op(t, sub !== neg ? `${t}.sub` : `${t}.add`, acc, p));
+    const negate = (e: Expr) => op(t, `${t}.neg`, e);
+    const nv = x.b.tmp(freadS(x, n));
+    const mv = freadS(x, m);
+    const av = x.b.tmp(freadS(x, a));
+    // -(n*m) is (-n)*m exactly; NaN operands keep Arm's propagation order (a, n, m)
+    const n1 = x.b.tmp(sub !== neg ? negate(nv) : nv);
+    const m1 = x.b.tmp(mv);
+    const a1 = x.b.tmp(neg ? negate(av) : av);
+    fwriteS(x, d, armNaN(x, t, x.b.call(t, t === 'f64' ? 'fma64' : 'fma32', n1, m1, a1), a1, n1, m1));
   };
 }
-/** fmla/fmls (vector): d += n*m or d -= n*m, rounded twice */
+/** fmla/fmls (vector): d += n*m or d -= n*m, fused, lane by lane */
 function fmlaVec(sub: boolean): Semantics {
   return (x, i) => {
     const [d, n, m] = i.operands;
     if (!isVec(d) || m.kind !== 'reg' || !isVec(m)) throw new Unsupported('a scalar or by-element fmla');
     const sh = fshape(x);
-    result(x, d, v(`${sh}.${sub ? 'sub' : 'add'}`, readV(x, d), v(`${sh}.mul`, readV(x, n), readV(x, m))));
+    const t = sh === 'f64x2' ? 'f64' : 'f32';
+    const lanes = (q(x) ? 16 : 8) / (t === 'f64' ? 8 : 4);
+    let acc = readV(x, d);
+    const nv = x.b.tmp(readV(x, n));
+    const mv = x.b.tmp(readV(x, m));
+    for (let k = 0; k < lanes; k++) {
+      const at = (e: Expr) => lane(t, `${sh}.extract_lane`, [k], e);
+      const nk = sub ? op(t, `${t}.neg`, at(nv)) : at(nv);
+      const r = x.b.call(t, t === 'f64' ? 'fma64' : 'fma32', nk, at(mv), at(acc));
+      acc = x.b.tmp(lane('v128', `${sh}.replace_lane`, [k], acc, r));
+    }
+    result(x, d, acc);
   };
 }
 /** fcmp/fcmpe: N Z C V = less 1000, equal 0110, greater 0010, unordered 0011 */
@@ -584,10 +601,12 @@ const fcvt: Semantics = (x, i) => {
 function cvtf(signed: boolean): Semantics {
   return (x, i) => {
     const [d, n] = i.operands;
-    if (fpr(n)) throw new Unsupported('scvtf from a vector register');
+    if (isVec(d)) throw new Unsupported('vector conversions');
     const t = FT(d);
-    const size = n.kind === 'reg' && n.size === 4 ? 'i32' : 'i64';
-    const src = size === 'i32' ? wrap(x.read(n)) : x.read(n);
+    // from a general register, or (scalar scvtf d0, d1) from an FP register's low bits
+    const size = fpr(n) ? (must(n).size === 8 ? 'i64' : 'i32') : n.kind === 'reg' && n.size === 4 ? 'i32' : 'i64';
+    const bitsN = fpr(n) ? readBits(x, n) : x.read(n);
+    const src = size === 'i32' ? wrap(bitsN) : bitsN;
     fwriteS(x, d, op(t, `${t}.convert_${signed ? 's' : 'u'}.${size}`, src));
   };
 }
