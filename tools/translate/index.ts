@@ -411,6 +411,11 @@ function liftAll(elf: Elf, decoder: Decoder, front: FrontEnd, code: CodeMap, bas
         sizes.set(g[0].address, [g.length, last.address + last.length - g[0].address]);
         const ir = front.lift(g, temps, liveOut.get(g[0].address) ?? FLAGS_ARITH);
         if (ir.end.k === 'ijump') ir.end.targets = tables.get(g[0].address) ?? [];
+        // discovery stopped at bytes no decoder knows: falling into them is SIGILL, said so
+        const next = last.address + last.length - base;
+        if (ir.end.k === 'jump' && ir.end.to === next + base && !code.blocks.has(next) && !code.functions.has(next)) {
+          ir.end = { k: 'fault', pc: next + base, signal: 4, reason: 'an instruction the decoder does not know' };
+        }
         return ir;
       });
     const live = reachableBlocks(irBlocks, entry + base, resumable);

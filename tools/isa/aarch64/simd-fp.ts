@@ -126,6 +126,14 @@ const PERM = ['', 'uzp1', 'trn1', 'zip1', '', 'uzp2', 'trn2', 'zip2'];
 
 const v = (n: number, q: number, acc: Access) => vreg(n, q ? 16 : 8, acc);
 
+/** two-register miscellaneous, floating point: U:size<1>:opcode → mnemonic */
+const FP_MISC: Record<number, string> = {
+  [0b0011000]: 'frintn', [0b0011001]: 'frintm', [0b0011010]: 'fcvtns', [0b0011011]: 'fcvtms', [0b0011100]: 'fcvtas', [0b0011101]: 'scvtf',
+  [0b0111000]: 'frintp', [0b0111001]: 'frintz', [0b0111010]: 'fcvtps', [0b0111011]: 'fcvtzs', [0b0101111]: 'fabs',
+  [0b1011000]: 'frinta', [0b1011001]: 'frintx', [0b1011010]: 'fcvtnu', [0b1011011]: 'fcvtmu', [0b1011100]: 'fcvtau', [0b1011101]: 'ucvtf',
+  [0b1111001]: 'frinti', [0b1111010]: 'fcvtpu', [0b1111011]: 'fcvtzu', [0b1101111]: 'fneg', [0b1111111]: 'fsqrt',
+};
+
 function simdVector(w: number, a: number): Insn | undefined {
   const q = (w >>> 30) & 1;
   const u = (w >>> 29) & 1;
@@ -157,6 +165,9 @@ function simdVector(w: number, a: number): Insn | undefined {
     const k = bits(w, 11, 10);
     if (k === 2 && bits(w, 20, 17) === 0) {
       const opcode = bits(w, 16, 12);
+      // floating-point forms: size<1> picks the pair, size<0> (sz) the element size
+      const fm = FP_MISC[(u << 6) | ((size >> 1) << 5) | opcode];
+      if (fm) return !q && size & 1 ? undefined : insn(a, fm, [v(rd, q, 'w'), v(rn, q, 'r')]);
       const m = (u ? MISC_U1 : MISC_U0)[opcode];
       if (!m) return undefined;
       if (m === 'not') return size === 0 ? insn(a, 'mvn', [v(rd, q, 'w'), v(rn, q, 'r')]) : size === 1 ? insn(a, 'rbit', [v(rd, q, 'w'), v(rn, q, 'r')]) : undefined;

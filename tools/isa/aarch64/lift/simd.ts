@@ -4,7 +4,7 @@
 //
 // Registers v0..v31 are v128 slots; a scalar write (d, s, h, b views) zeroes the rest of
 // the register, as the architecture does. Arrangements (.16b, .4s ...) come from the word.
-import { i32, i64, lane, op, type Expr } from '../../../ir/index.js';
+import { i32, i64, lane, op, type Expr, type Ty } from '../../../ir/index.js';
 import type { Insn, Operand } from '../../types.js';
 import { FLAG_CF, FLAG_OF, FLAG_SF, FLAG_ZF } from '../../types.js';
 import { add, and, wrap, zext32 } from '../../x86_64/lift/context.js';
@@ -384,6 +384,22 @@ function vshift(kind: 'ushr' | 'sshr' | 'shl' | 'shrn'): Semantics {
     result(x, d, v(`${shape}.${kind === 'ushr' ? 'shr_u' : kind === 'sshr' ? 'shr_s' : 'shl'}`, readV(x, n), i32(s)));
   };
 }
+/** addhn/subhn: the high half of each wide sum or difference, narrowed into the low (Q: high) 64 bits */
+function highNarrow(kind: 'add' | 'sub'): Semantics {
+  return (x, i) => {
+    const [d, n, m] = i.operands;
+    const es = esizeOf(x); // the narrow element size
+    const wide = SHAPES[es + 1];
+    const half = 1 << es;
+    const r = v(`${wide}.shr_u`, v(`${wide}.${kind}`, readV(x, n), readV(x, m)), i32(8 * half));
+    const bytes: number[] = [];
+    for (let e = 0; e < 8 / half; e++) for (let k = 0; k < half; k++) bytes.push(e * half * 2 + k);
+    while (bytes.length < 16) bytes.push(16);
+    const narrowed = shuffle(r, ZERO, bytes);
+    if (q(x)) return x.b.setSlot(must(d).slot, shuffle(readV(x, d), narrowed, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]));
+    writeV(x, d, narrowed, 8);
+  };
+}
 /** xtn: the low half of each element, into the low 64 bits */
 const xtn: Semantics = (x, i) => {
   const [d, n] = i.operands;
@@ -598,10 +614,34 @@ const fcvt: Semantics = (x, i) => {
   const to = FT(d);
   fwriteS(x, d, op(to, to === 'f64' ? 'f64.promote' : 'f32.demote', freadS(x, n)));
 };
+/** vector conversions between integer and FP lanes of the same size (sz: bit 22), lane by lane */
+function vconvert(toFloat: boolean, signed: boolean, round?: string): Semantics {
+  return (x, i) => {
+    const [d, n] = i.operands;
+    const wide = x.field(22, 22) === 1;
+    const ft: Ty = wide ? 'f64' : 'f32';
+    const it: Ty = wide ? 'i64' : 'i32';
+    const [fsh, ish] = wide ? ['f64x2', 'i64x2'] : ['f32x4', 'i32x4'];
+    const lanes = (q(x) ? 16 : 8) / (wide ? 8 : 4);
+    const src = x.b.tmp(readV(x, n));
+    let acc: Expr = ZERO;
+    for (let k = 0; k < lanes; k++) {
+      let e: Expr;
+      if (toFloat) e = op(ft, `${ft}.convert_${signed ? 's' : 'u'}.${it}`, lane(it, `${ish}.extract_lane`, [k], src));
+      else {
+        let f = lane(ft, `${fsh}.extract_lane`, [k], src);
+        if (round) f = op(ft, `${ft}.${round}`, f);
+        e = op(it, `${it}.trunc_${signed ? 's' : 'u'}_sat.${ft}`, f);
+      }
+      acc = x.b.tmp(lane('v128', `${toFloat ? fsh : ish}.replace_lane`, [k], acc, e));
+    }
+    result(x, d, acc);
+  };
+}
 function cvtf(signed: boolean): Semantics {
   return (x, i) => {
     const [d, n] = i.operands;
-    if (isVec(d)) throw new Unsupported('vector conversions');
+    if (isVec(d)) return vconvert(true, signed)(x, i);
     const t = FT(d);
     // from a general register, or (scalar scvtf d0, d1) from an FP register's low bits
     const size = fpr(n) ? (must(n).size === 8 ? 'i64' : 'i32') : n.kind === 'reg' && n.size === 4 ? 'i32' : 'i64';
@@ -614,12 +654,16 @@ function cvtf(signed: boolean): Semantics {
 function fcvt2int(signed: boolean, round?: string): Semantics {
   return (x, i) => {
     const [d, n] = i.operands;
+    if (isVec(d)) return vconvert(false, signed, round)(x, i);
     const t = FT(n);
     let f = freadS(x, n);
     if (round) f = op(t, `${t}.${round}`, f);
-    const size = d.kind === 'reg' && d.size === 4 ? 'i32' : 'i64';
+    // into a general register, or (fcvtzs d0, d1) into an FP register's low bits
+    const size = (fpr(d) ? must(d).size : d.kind === 'reg' ? d.size : 8) === 4 ? 'i32' : 'i64';
     const r = op(size, `${size}.trunc_s_sat.${t}`.replace('_s_', signed ? '_s_' : '_u_'), f);
-    x.write(d, size === 'i32' ? zext32(r) : r);
+    const v = size === 'i32' ? zext32(r) : r;
+    if (fpr(d)) writeBits(x, d, v);
+    else x.write(d, v);
   };
 }
 
@@ -631,7 +675,7 @@ function vmul(shape: string, a: Expr, b: Expr): Expr {
   return shuffle(half('low'), half('high'), Array.from({ length: 16 }, (_, k) => 2 * k));
 }
 
-const SECOND_HALF = ['shll', 'uaddw', 'saddw', 'usubw', 'ssubw', 'uaddl', 'saddl', 'usubl', 'ssubl', 'ushll', 'sshll', 'uxtl', 'sxtl', 'shrn', 'xtn'];
+const SECOND_HALF = ['addhn', 'subhn', 'shll', 'uaddw', 'saddw', 'usubw', 'ssubw', 'uaddl', 'saddl', 'usubl', 'ssubl', 'ushll', 'sshll', 'uxtl', 'sxtl', 'shrn', 'xtn'];
 
 Object.assign(VECTOR, {
   add: same3((_x, a, b, s) => v(`${s}.add`, a, b)),
@@ -647,6 +691,7 @@ Object.assign(VECTOR, {
   addv: across('add'), umaxv: across('max_u'), uminv: across('min_u'),
   dup, umov, ins, mov: vmov, ext, uzp1: unzip(false), uzp2: unzip(true),
   rev64: vrev(8), rev32: vrev(4), rev16: vrev(2), cnt,
+  addhn: highNarrow('add'), subhn: highNarrow('sub'),
   ushr: vshift('ushr'), sshr: vshift('sshr'), shl: vshift('shl'), shrn: vshift('shrn'), xtn,
   ld1: ldstN(true, 1), st1: ldstN(false, 1), ld2: ldstN(true, 2), st2: ldstN(false, 2), ld3: ldstN(true, 3), st3: ldstN(false, 3), ld4: ldstN(true, 4), st4: ldstN(false, 4),
   uaddw: widen('add', false, false), saddw: widen('add', true, false), usubw: widen('sub', false, false), ssubw: widen('sub', true, false),
