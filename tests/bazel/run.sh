@@ -2,7 +2,7 @@
 # The Bazel integration tests, from the repository root on this Debian machine:
 #   - Starlark unit and analysis tests (bazel test //tests/bazel/...)
 #   - examples/: bazel build //... and bazel test //..., and the targets that must fail
-#     with a clear message (manual ones: aarch64, shared library, AOT)
+#     with a clear message (manual ones: shared library, AOT)
 #   - reproducibility: two copies of the repository at different paths, each with its own
 #     output root, build byte-identical outputs
 #   - caching: a clean build in one copy takes every recomp action from the cache the other
