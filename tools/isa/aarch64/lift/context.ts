@@ -13,9 +13,9 @@ import { i32, i64, op, type Expr, type SlotDecl, type Ty } from '../../../ir/ind
 import { FlagsBlock, type FlagFn } from '../../flags.js';
 import type { MemOperand, Operand } from '../../types.js';
 import { FLAG_CF, FLAG_OF, FLAG_SF, FLAG_ZF } from '../../types.js';
-import { Unsupported, add, and, eq, eqz, ltU, ne, not32, or, shl, shrU, sext, wrap, xor, zext32 } from '../../x86_64/lift/context.js';
+import { Unsupported, trunc, add, and, eq, eqz, ltU, ne, not32, or, shl, shrU, sext, wrap, xor, zext32 } from '../../x86_64/lift/context.js';
 
-export { Unsupported };
+export { Unsupported, trunc };
 
 export const XREGS = Array.from({ length: 31 }, (_, i) => `x${i}`);
 export const VREGS = Array.from({ length: 32 }, (_, i) => `v${i}`);
@@ -37,8 +37,6 @@ const FLAGS = [FLAG_SF, FLAG_ZF, FLAG_CF, FLAG_OF];
 export const M32 = 0xffffffffn;
 export const M64 = 0xffffffffffffffffn;
 
-/** a value of `size` bytes (4 or 8) truncated to that size */
-export const trunc = (e: Expr, size: number): Expr => (size === 8 ? e : and(e, i64(M32)));
 
 export class A64Block extends FlagsBlock {
   constructor(temps: Ty[], start: number, liveOut: number) {

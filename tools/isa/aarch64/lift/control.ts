@@ -1,6 +1,6 @@
 // aarch64 loads and stores (single, pair, exclusive, atomic), branches, calls, returns,
 // system calls and the system registers static code reads.
-import { i32, i64, op, type Expr } from '../../../ir/index.js';
+import { i32, i64, op, select, type Expr } from '../../../ir/index.js';
 import type { Insn, MemOperand } from '../../types.js';
 import { add, and, eqz, ne, or, sext, wrap, xor } from '../../x86_64/lift/context.js';
 import { trunc, Unsupported } from './context.js';
@@ -74,7 +74,7 @@ function atomic(fn: (old: Expr, v: Expr, size: number) => Expr, returns = true):
     const m = memOf(i);
     const s = i.operands[0];
     const size = m.size;
-    const v = x.b.tmp(trunc_(x.read(s), size));
+    const v = x.b.tmp(trunc(x.read(s), size));
     x.memAccess(m, (a) => {
       const old = x.loadInt(size, a);
       x.storeInt(size, a, fn(old, v, size));
@@ -82,14 +82,12 @@ function atomic(fn: (old: Expr, v: Expr, size: number) => Expr, returns = true):
     });
   };
 }
-const trunc_ = (e: Expr, bytes: number): Expr => (bytes === 8 ? e : and(e, i64((1n << BigInt(bytes * 8)) - 1n)));
-const sx = (e: Expr, size: number) => sext(e, size);
 /** cas rs, rt, [rn]: when memory equals rs, store rt; rs gets the old value */
 const cas: Semantics = (x, i) => {
   const [s, t] = i.operands;
   const m = memOf(i);
   const size = m.size;
-  const expect = x.b.tmp(trunc_(x.read(s), size));
+  const expect = x.b.tmp(trunc(x.read(s), size));
   const nv = x.b.tmp(x.read(t));
   x.memAccess(m, (a) => {
     const old = x.loadInt(size, a);
@@ -104,7 +102,7 @@ const ATOMIC_OPS: Record<string, (o: Expr, v: Expr, size: number) => Expr> = {
   eor: (o, v) => xor(o, v),
   set: (o, v) => or(o, v),
   swp: (_o, v) => v,
-  smax: (o, v, s) => op('i64', 'select', sx(o, s), sx(v, s), op('i32', 'i64.gt_s', sx(o, s), sx(v, s))),
+  smax: (o, v, s) => select(op('i32', 'i64.gt_s', sext(o, s), sext(v, s)), o, v),
 };
 
 // ---- control flow ----
@@ -197,10 +195,10 @@ const msr: Semantics = (x, i) => {
   }
   throw new Unsupported(`system register ${reg}`);
 };
-/** dc: cache maintenance is invisible to a single guest; zva is prohibited by dczid_el0 */
+/** dc: cache maintenance is invisible to a single guest; zva (sysop 0x1ba1) is prohibited by dczid_el0, so it traps as on Linux */
 const dc: Semantics = (x, i) => {
-  if (i.operands[0]?.kind === 'imm' || !/zva/.test(JSON.stringify(i.operands))) return;
-  throw new Unsupported('dc zva');
+  const sysop = i.operands[0];
+  if (sysop?.kind === 'imm' && sysop.value === 0x1ba1n) x.end = { k: 'fault', pc: i.address, signal: 4, reason: 'dc zva, which dczid_el0 reports prohibited' };
 };
 
 export const CONTROL: Record<string, Semantics> = {

@@ -2,7 +2,7 @@
 // carry), logical, moves, shifts, bitfield moves, conditional select and compare,
 // multiply and divide, bit and byte reversal.
 import { i32, i64, op, type Expr } from '../../../ir/index.js';
-import type { Insn, Operand, RegOperand } from '../../types.js';
+import type { Operand, RegOperand } from '../../types.js';
 import { FLAG_CF, FLAG_OF, FLAG_SF, FLAG_ZF } from '../../types.js';
 import { add, and, eqz, or, shl, shrS, shrU, sext, sub, wrap, xor, zext32 } from '../../x86_64/lift/context.js';
 import { A64Block, M32, M64, trunc, Unsupported } from './context.js';
@@ -31,7 +31,7 @@ function operand2(x: A64Block, ops: Operand[], k: number, size: number): Expr {
   const ext = (o as RegOperand).extend;
   if (ext) {
     const w = { b: 1, h: 2, w: 4, x: 8 }[ext[3] as 'b' | 'h' | 'w' | 'x'];
-    v = ext[0] === 's' ? sext(trunc_(v, w), w) : trunc_(v, w);
+    v = ext[0] === 's' ? sext(trunc(v, w), w) : trunc(v, w);
     return x.b.tmp(trunc(amount ? shl(v, i64(amount)) : v, size));
   }
   if (!amount) return v;
@@ -43,7 +43,6 @@ function operand2(x: A64Block, ops: Operand[], k: number, size: number): Expr {
     default: return x.b.tmp(ror(v, n, size));
   }
 }
-const trunc_ = (e: Expr, bytes: number): Expr => (bytes === 8 ? e : and(e, i64((1n << BigInt(bytes * 8)) - 1n)));
 
 /** add/sub and their flag-setting forms; cmp/cmn/neg/negs are aliases with a zero register */
 function addSub(kind: 'add' | 'sub', setFlags: boolean, form: 'full' | 'cmp' | 'neg'): Semantics {
@@ -414,4 +413,3 @@ export const INTEGER: Record<string, Semantics> = {
   adrp: adr,
 };
 
-export type { Insn };

@@ -372,13 +372,7 @@ function vshift(kind: 'ushr' | 'sshr' | 'shl' | 'shrn'): Semantics {
       // source elements are twice the result's size
       const src = SHAPES[es + 1];
       const shifted = v(`${src}.shr_u`, readV(x, n), i32(s));
-      const half = 1 << es;
-      const bytes: number[] = [];
-      for (let e = 0; e < 8 / half; e++) for (let k = 0; k < half; k++) bytes.push(e * half * 2 + k);
-      while (bytes.length < 16) bytes.push(16);
-      const narrowed = shuffle(shifted, ZERO, bytes);
-      if (x.field(30, 30)) return x.b.setSlot(must(d).slot, shuffle(readV(x, d), narrowed, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]));
-      return writeV(x, d, narrowed, 8);
+      return narrowInto(x, d, shifted, es);
     }
     const shape = SHAPES[es];
     result(x, d, v(`${shape}.${kind === 'ushr' ? 'shr_u' : kind === 'sshr' ? 'shr_s' : 'shl'}`, readV(x, n), i32(s)));
@@ -390,27 +384,13 @@ function highNarrow(kind: 'add' | 'sub'): Semantics {
     const [d, n, m] = i.operands;
     const es = esizeOf(x); // the narrow element size
     const wide = SHAPES[es + 1];
-    const half = 1 << es;
-    const r = v(`${wide}.shr_u`, v(`${wide}.${kind}`, readV(x, n), readV(x, m)), i32(8 * half));
-    const bytes: number[] = [];
-    for (let e = 0; e < 8 / half; e++) for (let k = 0; k < half; k++) bytes.push(e * half * 2 + k);
-    while (bytes.length < 16) bytes.push(16);
-    const narrowed = shuffle(r, ZERO, bytes);
-    if (q(x)) return x.b.setSlot(must(d).slot, shuffle(readV(x, d), narrowed, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]));
-    writeV(x, d, narrowed, 8);
+    narrowInto(x, d, v(`${wide}.shr_u`, v(`${wide}.${kind}`, readV(x, n), readV(x, m)), i32(8 << es)), es);
   };
 }
 /** xtn: the low half of each element, into the low 64 bits */
 const xtn: Semantics = (x, i) => {
   const [d, n] = i.operands;
-  const es = esizeOf(x);
-  const half = 1 << es;
-  const bytes: number[] = [];
-  for (let e = 0; e < 8 / half; e++) for (let k = 0; k < half; k++) bytes.push(e * half * 2 + k);
-  while (bytes.length < 16) bytes.push(16);
-  const r = shuffle(readV(x, n), ZERO, bytes);
-  if (x.field(30, 30)) return x.b.setSlot(must(d).slot, shuffle(readV(x, d), r, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]));
-  writeV(x, d, r, 8);
+  narrowInto(x, d, readV(x, n), esizeOf(x));
 };
 /** ld1/st1 of one to four whole registers, with optional post-increment */
 function ldst1(load: boolean): Semantics {
@@ -444,6 +424,19 @@ function widen(kind: 'add' | 'sub', signed: boolean, both: boolean): Semantics {
     const ext = (e: Expr) => v(`${wide}.extend_${q(x) ? 'high' : 'low'}_${SHAPES[es - 1]}_${signed ? 's' : 'u'}`, e);
     x.b.setSlot(must(d).slot, v(`${wide}.${kind}`, both ? ext(readV(x, n)) : readV(x, n), ext(readV(x, m))));
   };
+}
+/**
+ * The low half of each wide element of `wide` (narrow elements of 1 << es bytes) into the
+ * low 64 bits of d, the rest zero; the `2` forms (Q set) into the high 64 bits, keeping the low.
+ */
+function narrowInto(x: A64Block, d: Operand, wide: Expr, es: number): void {
+  const half = 1 << es;
+  const bytes: number[] = [];
+  for (let e = 0; e < 8 / half; e++) for (let k = 0; k < half; k++) bytes.push(e * half * 2 + k);
+  while (bytes.length < 16) bytes.push(16);
+  const narrowed = shuffle(wide, ZERO, bytes);
+  if (q(x)) return x.b.setSlot(must(d).slot, shuffle(readV(x, d), narrowed, [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]));
+  writeV(x, d, narrowed, 8);
 }
 /** ushll/sshll #s (uxtl/sxtl: #0): widen the low half (high half for the `2` forms), then shift */
 function shll(signed: boolean): Semantics {
