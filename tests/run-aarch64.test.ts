@@ -15,8 +15,12 @@ describe('aarch64, translated', () => {
     expect(built.status, built.stderr).toBe(0);
     const native = await exec('qemu-aarch64', [bin]);
     expect(native.status).toBe(0);
-    const r = await exec(RECOMP, ['run', await translated(bin)], { timeoutMs: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout.toString()).toBe(native.stdout.toString());
+    const module = await translated(bin);
+    // both paths: the host's fused relaxed madd where the engine fuses, and the exact emulation
+    for (const fma of ['auto', 'emulate']) {
+      const r = await exec(RECOMP, ['run', module], { timeoutMs: 120_000, env: { ...process.env, RECOMP_FMA: fma } });
+      expect(r.status, `${fma}: ${r.stderr}`).toBe(0);
+      expect(r.stdout.toString(), fma).toBe(native.stdout.toString());
+    }
   }, 600_000);
 });

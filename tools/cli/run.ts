@@ -36,7 +36,9 @@ const RUN_NOTES = `
 The guest's stdin, stdout and stderr are recomp's. It starts in the host's current
 directory when that is granted, else in '/'. Exit status: the guest's; 128+N when a signal
 N ends it (named on stderr); 1 when the module cannot be run; 2 on bad usage.
-Arguments for the guest go after '--' when they start with '-'.`;
+Arguments for the guest go after '--' when they start with '-'.
+RECOMP_FMA=emulate makes fused multiply-adds take their exact emulation even on a host whose
+engine fuses them (a check: the results are the same bits, only slower).`;
 
 const RUN_HELP = `Usage: recomp run MODULE [options] [--] ARGS...
 
@@ -102,6 +104,7 @@ async function runAndReport(bytes: Uint8Array, programName: string, guestArgs: s
     hostCwd: process.cwd(),
     trace: values.trace ?? false,
     programName,
+    emulateFma: process.env.RECOMP_FMA === 'emulate',
   });
   if (result.message) process.stderr.write(result.message + '\n');
   return result.status;

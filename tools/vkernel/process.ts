@@ -23,6 +23,8 @@ export interface RunOptions {
   trace: boolean;
   /** the guest's argv[0] and AT_EXECFN */
   programName: string;
+  /** always take the exact fused multiply-add emulation, even where the host fuses (tests: both paths give the same bits) */
+  emulateFma?: boolean;
 }
 
 export interface RunResult {
@@ -38,6 +40,8 @@ type Exports = {
   fns: WebAssembly.Table;
   vsave: (addr: number) => void;
   vload: (addr: number) => void;
+  fmaProbe64: (a: number, b: number, c: number) => number;
+  fmaProbe32: (a: number, b: number, c: number) => number;
 } & Record<string, WebAssembly.Global | unknown>;
 
 export class Process {
@@ -96,11 +100,24 @@ export class Process {
     this.exports.vload(addr);
   }
 
+  /**
+   * The module's fused multiply-add takes wasm's relaxed madd when this engine fuses it on
+   * this host (x * y + z where x * y rounds to 1 and the exact result is -2^-60, -2^-26 in
+   * single), else its exact emulation: same bits either way, the first far faster.
+   */
+  private useFusedMultiplyAdd(): void {
+    const { fmaProbe64, fmaProbe32 } = this.exports;
+    const fused64 = fmaProbe64(1 + 2 ** -30, 1 - 2 ** -30, -1) === -(2 ** -60);
+    const fused32 = fmaProbe32(Math.fround(1 + 2 ** -13), Math.fround(1 - 2 ** -13), -1) === -(2 ** -26);
+    this.slot('fused').value = fused64 && fused32 && !this.opts.emulateFma ? 1 : 0;
+  }
+
   async run(module: WebAssembly.Module): Promise<RunResult> {
     const imports = { vkernel: this.imports() };
     const instance = await WebAssembly.instantiate(module, imports);
     this.exports = instance.exports as unknown as Exports;
     this.mem = new GuestMemory(this.exports.memory, this.meta.brk);
+    this.useFusedMultiplyAdd();
     const sp = this.buildStack();
     this.setReg(this.arch.sp, BigInt(sp));
     try {

@@ -30,6 +30,8 @@ export interface FnInfo {
   touchesState: boolean;
   /** true: the call never returns (it ends the guest): the engine need keep nothing live across it */
   noReturn?: boolean;
+  /** code emitted at the call site instead of the plain call (a fast path that falls back to it); `arg(i)` gives a fresh copy of argument i */
+  inline?: (arg: (i: number) => Ref) => Ref;
 }
 
 /** binaryen builder methods by dotted path ('i64.add', 'f64.convert_s.i64'), looked up once */
@@ -252,6 +254,7 @@ export class Emitter {
         return m.select(this.expr(e.cond), this.expr(e.then), this.expr(e.else));
       case 'call': {
         const f = this.fn(e.fn);
+        if (f.inline) return f.inline((i) => this.expr(e.args[i]));
         return m.call(f.name, e.args.map((a) => this.expr(a)), wasmType(e.ty));
       }
     }

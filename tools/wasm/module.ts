@@ -57,6 +57,8 @@ const HELPER_GLOBALS: SlotDecl[] = [
   { name: 'dpc', ty: 'i32' },
   /** set by the vkernel when a signal handler left by a non-local jump: where to go on */
   { name: 'redirect', ty: 'i32' },
+  /** set to 1 by the vkernel when this host's relaxed multiply-add is fused (see addFusedMultiplyAdd) */
+  { name: 'fused', ty: 'i32' },
 ];
 
 const FEATURES =
@@ -69,7 +71,8 @@ const FEATURES =
   binaryen.Features.MutableGlobals |
   binaryen.Features.NontrappingFPToInt |
   binaryen.Features.TailCall |
-  binaryen.Features.ReferenceTypes;
+  binaryen.Features.ReferenceTypes |
+  binaryen.Features.RelaxedSIMD;
 
 const PC_FN = binaryen.createType([binaryen.i32]);
 const MAX_SWITCH = 4096;
@@ -649,6 +652,13 @@ function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, FnInfo>): v
  * the double sum rounded to odd, then to single. Infinities, NaNs, zero products and
  * operands near the ends of the exponent range take the unfused a * b + c (exact for the
  * first three; the last is rounded twice, a documented limit).
+ *
+ * Fast path: relaxed SIMD's madd is fused or not at the engine's choice (V8 fuses where the
+ * host has FMA: x86_64 with FMA3, every aarch64). The module cannot know which, so the vkernel
+ * asks: it calls the exported fmaProbe64/fmaProbe32 on operands whose fused and unfused
+ * results differ, and sets the `s.fused` global when both came out fused. Each call site
+ * then takes the single instruction; otherwise (or under a runtime that never probes) it
+ * calls the exact emulation above. Either way the guest sees the same bits.
  */
 function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): void {
   const F = binaryen.f64;
@@ -659,6 +669,12 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): vo
   const sub = (a: Ref, b: Ref) => mod.f64.sub(a, b);
   const mul = (a: Ref, b: Ref) => mod.f64.mul(a, b);
   const bits = (e: Ref) => mod.i64.reinterpret(e);
+  // binaryen.js has no builder for the relaxed ternaries; its C API (exported, untyped) does
+  const ternary = (binaryen as unknown as { _BinaryenSIMDTernary(m: number, op: number, a: Ref, b: Ref, c: Ref): Ref })._BinaryenSIMDTernary;
+  const relaxed64 = (a: Ref, b: Ref, cc: Ref): Ref =>
+    mod.f64x2.extract_lane(ternary(mod.ptr, binaryen.RelaxedMaddVecF64x2, mod.f64x2.splat(a), mod.f64x2.splat(b), mod.f64x2.splat(cc)), 0);
+  const relaxed32 = (a: Ref, b: Ref, cc: Ref): Ref =>
+    mod.f32x4.extract_lane(ternary(mod.ptr, binaryen.RelaxedMaddVecF32x4, mod.f32x4.splat(a), mod.f32x4.splat(b), mod.f32x4.splat(cc)), 0);
   /** local x rounded to odd given its rounding error (local err): when inexact and even, one step toward err (fresh nodes: binaryen trees share none) */
   const toOdd = (x: number, err: number): Ref =>
     mod.if(
@@ -727,7 +743,15 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): vo
       mod.return(mod.f32.demote(toOdd(3, 5))),
     ], f),
   );
-  fns.set('fma64', { name: 'fma64', result: 'f64', touchesState: false });
-  fns.set('fma32', { name: 'fma32', result: 'f32', touchesState: false });
+  // at each call site: the relaxed madd when the vkernel found it fused, else the call
+  const fused = () => mod.global.get('s.fused', binaryen.i32);
+  const args = (arg: (i: number) => Ref) => [arg(0), arg(1), arg(2)];
+  fns.set('fma64', { name: 'fma64', result: 'f64', touchesState: false, inline: (arg) => mod.if(fused(), relaxed64(arg(0), arg(1), arg(2)), mod.call('fma64', args(arg), F)) });
+  fns.set('fma32', { name: 'fma32', result: 'f32', touchesState: false, inline: (arg) => mod.if(fused(), relaxed32(arg(0), arg(1), arg(2)), mod.call('fma32', args(arg), f)) });
+  // the probes run the relaxed madd on operands the vkernel passes in (constants here could be folded)
+  mod.addFunction('fmaProbe64', binaryen.createType([F, F, F]), F, [], relaxed64(g(0), g(1), g(2)));
+  mod.addFunction('fmaProbe32', binaryen.createType([f, f, f]), f, [], relaxed32(gf(0), gf(1), gf(2)));
+  mod.addFunctionExport('fmaProbe64', 'fmaProbe64');
+  mod.addFunctionExport('fmaProbe32', 'fmaProbe32');
 }
 
