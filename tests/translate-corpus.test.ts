@@ -34,12 +34,18 @@ describe.concurrent('corpus, translated and run', () => {
 });
 
 describe('guest faults', () => {
-  it('a wild pointer ends the guest with SIGSEGV and the address; ud2 with SIGILL', async () => {
+  it('a wild pointer ends the guest with SIGSEGV and the address; past the top of memory after a good access with SIGSEGV; ud2 with SIGILL', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'recomp-fault-'));
     const src = join(dir, 'fault.c');
-    writeFileSync(src, '#include <stdlib.h>\nint main(int c, char **v) { if (c > 1) __builtin_trap(); volatile int *p = (int *)(long)atoi("16"); return *p; }\n');
+    // 'far': p[0] is checked and good, p + 2 GiB - 1 MiB (same base register) lies past the end of memory
+    writeFileSync(
+      src,
+      '#include <stdlib.h>\n#include <string.h>\nint main(int c, char **v) {\n' +
+        '  if (c > 1 && !strcmp(v[1], "far")) { volatile long *p = malloc(64); long a = p[0]; return a + *(volatile long *)((char *)p + 0x7ff00000); }\n' +
+        '  if (c > 1) __builtin_trap(); volatile int *p = (int *)(long)atoi("16"); return *p; }\n',
+    );
     const bin = join(dir, 'fault');
     const cc = await exec('musl-gcc', ['-O1', '-static', '-o', bin, src]);
     expect(cc.status, cc.stderr).toBe(0);
@@ -47,6 +53,9 @@ describe('guest faults', () => {
     const segv = await exec(RECOMP, ['run', module]);
     expect(segv.status).toBe(139);
     expect(segv.stderr).toMatch(/SIGSEGV \(invalid memory access at 0x10\)/);
+    const far = await exec(RECOMP, ['run', module, '--', 'far']);
+    expect(far.status).toBe(139);
+    expect(far.stderr).toMatch(/SIGSEGV/);
     const ill = await exec(RECOMP, ['run', module, '--', 'x']);
     expect(ill.status).toBe(132);
     expect(ill.stderr).toMatch(/SIGILL/);

@@ -71,10 +71,24 @@ export class Emitter {
    */
   private loaded = new Set<string>();
 
+  /**
+   * Checked guest addresses of the block so far, by their variable part (temps never change
+   * once set): the smallest displacement checked. Once base + d1 passed the check, base + d2
+   * for d1 <= d2 < d1 + 2^32 - limit lies in [GUARD, 2^32): it cannot wrap into the guard
+   * pages, and at or above the limit, where the wasm memory ends (the vkernel never grows it
+   * past GUEST_TOP), the engine's own bounds check traps (SIGSEGV, without the address). So
+   * `[rbx+8]` after `[rbx]` needs no check of its own. Checks made inside a statement count
+   * from the next statement on (`pending`), and those inside one arm of an `if` not after it.
+   */
+  private checked = new Map<string, bigint>();
+  private pending: [string, bigint][] = [];
+
   /** starts emitting a block entered with `dirty` and `loaded` slots (see stateAfter) */
   enter(dirty: Set<string>, loaded: Set<string>): void {
     this.dirty = new Set(dirty);
     this.loaded = new Set(loaded);
+    this.checked = new Map();
+    this.pending = [];
   }
   /** the dirty slots at this point of emission */
   dirtyNow(): Set<string> {
@@ -264,6 +278,12 @@ export class Emitter {
   private guestAddr(a: Expr): Ref {
     const m = this.mod;
     if (this.scratch === undefined || this.limit === undefined) return m.i32.wrap(this.expr(a));
+    const at = addressParts(a);
+    if (at) {
+      const d1 = this.checked.get(at.key);
+      if (d1 !== undefined && at.disp >= d1 && at.disp - d1 < 2n ** 32n - BigInt(this.limit)) return m.i32.wrap(this.expr(a));
+      this.pending.push([at.key, at.disp]);
+    }
     const s = this.scratch;
     const get = () => m.local.get(s, binaryen.i64);
     return m.block(
@@ -300,6 +320,11 @@ export class Emitter {
     // operand evaluated in order; loading before the statement keeps evaluation order moot)
     const pre = this.loadFor(...this.operands(s));
     const code = this.plain(s);
+    for (const [key, d] of this.pending) {
+      const d1 = this.checked.get(key);
+      if (d1 === undefined || d < d1) this.checked.set(key, d);
+    }
+    this.pending = [];
     return pre.length ? this.mod.block(null, [...pre, code], binaryen.none) : code;
   }
 
@@ -351,10 +376,15 @@ export class Emitter {
     const cond = this.expr(s.cond);
     const dirty = this.dirtyNow();
     const loaded = this.loadedNow();
+    this.pending = [];
+    const checked = this.checked;
+    this.checked = new Map(checked);
     const then = s.then.map((x) => this.stmt(x));
     const thenState = { dirty: this.dirty, loaded: this.loaded };
     this.enter(dirty, loaded);
+    this.checked = new Map(checked);
     const other = (s.else ?? []).map((x) => this.stmt(x));
+    this.checked = checked;
     const all = new Set([...thenState.loaded, ...this.loaded]);
     then.push(...this.loadMissing(thenState.loaded, all));
     other.push(...this.loadMissing(this.loaded, all));
@@ -366,5 +396,37 @@ export class Emitter {
 
   block(stmts: Stmt[]): Ref {
     return this.mod.block(null, stmts.map((s) => this.stmt(s)), binaryen.none);
+  }
+}
+
+/**
+ * A guest address as a variable part (a key naming its expression over temps) plus a
+ * constant displacement, or undefined when it reads anything that can change (see
+ * Emitter.checked).
+ */
+function addressParts(e: Expr): { key: string; disp: bigint } | undefined {
+  if (e.k === 'op' && e.op === 'i64.add' && e.args.length === 2) {
+    const [x, y] = e.args;
+    const c = y.k === 'const' ? y : x.k === 'const' ? x : undefined;
+    if (c) {
+      const rest = addressParts(c === y ? x : y);
+      return rest && { key: rest.key, disp: rest.disp + BigInt.asIntN(64, c.v) };
+    }
+  }
+  const key = pureKey(e, 0);
+  return key === undefined ? undefined : { key, disp: 0n };
+}
+function pureKey(e: Expr, depth: number): string | undefined {
+  if (depth > 4) return undefined;
+  switch (e.k) {
+    case 'temp': return `t${e.id}`;
+    case 'const': return `${e.ty}:${e.v}`;
+    case 'op': {
+      if (e.op === 'guest.addr') return undefined;
+      const args = e.args.map((a) => pureKey(a, depth + 1));
+      if (args.some((a) => a === undefined)) return undefined;
+      return `${e.op}${e.lanes ? `[${e.lanes.join(',')}]` : ''}(${args.join(',')})`;
+    }
+    default: return undefined;
   }
 }
