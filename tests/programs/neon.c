@@ -179,6 +179,18 @@ __attribute__((noinline)) static void lanes(void) {
     w4 = vaddq_u32(w4, vdupq_n_u32(0x01010101));
   }
   mix(sink, (size_t)((char *)q - (char *)sink));
+  /* whole registers, post-indexed by the size and by a register */
+  const uint8_t *r8 = U8;
+  uint8x16_t s8 = vdupq_n_u8(0);
+  for (int i = 0; i < 6; i++) {
+    register uint8x16_t t0 __asm__("v16"), t1 __asm__("v17");
+    __asm__ volatile("ld1 {%0.16b, %1.16b}, [%2], #32" : "=w"(t0), "=w"(t1), "+r"(r8));
+    s8 = veorq_u8(s8, vaddq_u8(t0, t1));
+    __asm__ volatile("ld2 {%0.8h, %1.8h}, [%2], %3" : "=w"(t0), "=w"(t1), "+r"(r8) : "r"((long)6));
+    s8 = vaddq_u8(s8, vsubq_u8(t0, t1));
+  }
+  MIX(s8);
+  MIX((long)(r8 - U8));
   group("lanes");
 }
 
