@@ -1,6 +1,8 @@
 // aarch64 floating point and Advanced SIMD: FP/SIMD loads and stores, moves between
 // register files, scalar arithmetic, compares and conversions, and the vector operations
-// the C library's string and memory functions use, as wasm SIMD.
+// of the C library's string functions, gcc's auto-vectoriser and arm_neon.h, as wasm SIMD
+// (lane by lane where wasm has no match). FP results follow Arm's rules (NaN propagation,
+// fmaxnm, ties-away rounding), written once for scalars and lanes (FK below).
 //
 // Registers v0..v31 are v128 slots; a scalar write (d, s, h, b views) zeroes the rest of
 // the register, as the architecture does. Arrangements (.16b, .4s ...) come from the word.
