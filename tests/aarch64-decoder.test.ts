@@ -2,13 +2,16 @@
 // executable section of Debian's arm64 busybox and of the aarch64 corpus, compared for
 // validity, mnemonic (aliases included) and register operands; plus hand-picked encodings
 // whose operand structure, flags and flow are checked field by field.
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readElf } from '../tools/elf/index.js';
 import { aarch64Decoder } from '../tools/isa/aarch64/index.js';
 import { loadOracle, type Oracle } from '../tools/isa/oracle.js';
 import { FLAG_CF, FLAG_OF, FLAG_SF, FLAG_ZF, type Insn } from '../tools/isa/types.js';
-import { BUSYBOX_ARM64, corpusBinaries } from './fixtures.js';
+import { BUSYBOX_ARM64, corpusBinaries, ROOT } from './fixtures.js';
 
 // Everything gcc, glibc (its NEON and SVE string kernels included) and libstdc++ emit in
 // these binaries decodes today; a lower rate or any mismatch is a regression.
@@ -111,6 +114,18 @@ describe('aarch64 decoder agrees with capstone on real binaries', () => {
     expect(t.extra, report).toBe(0);
     expect(t.agree / t.total, report).toBeGreaterThanOrEqual(MIN_DECODE_RATE);
   });
+
+  it('tests/programs/neon.c at gcc -O3 (the Advanced SIMD forms the corpus lacks)', () => {
+    const bin = join(mkdtempSync(join(tmpdir(), 'recomp-neon-')), 'neon');
+    execFileSync('aarch64-linux-gnu-gcc', ['-O3', '-static', '-o', bin, join(ROOT, 'tests', 'programs', 'neon.c'), '-lm']);
+    const t = compare(oracle, 'neon.c -O3', new Uint8Array(readFileSync(bin)));
+    tallies.push(t);
+    const report = [...t.report.values()].join('\n');
+    expect(t.disagree, report).toBe(0);
+    expect(t.operandDiffs, report).toBe(0);
+    expect(t.extra, report).toBe(0);
+    expect(t.unknown, report).toBe(0);
+  }, 120_000);
 });
 
 // ---- hand-picked encodings: each expectation is the Arm ARM's, with capstone's text beside it

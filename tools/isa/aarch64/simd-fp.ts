@@ -13,9 +13,9 @@ export function simdFp(w: number, a: number): Insn | undefined {
   const b23 = (w >>> 23) & 1;
   const b10 = (w >>> 10) & 1;
   if ((top & 0x9f) === 0x0e) return simdVector(w, a);
-  if ((top & 0x9f) === 0x0f) return b10 && !b23 ? simdShiftImm(w, a) : undefined; // by-element forms: not yet
+  if ((top & 0x9f) === 0x0f) return b10 ? (b23 ? undefined : simdShiftImm(w, a)) : byElement(w, a, false);
   if ((top & 0xdf) === 0x5e) return simdScalar(w, a);
-  if ((top & 0xdf) === 0x5f) return b10 && !b23 ? simdScalarShift(w, a) : undefined;
+  if ((top & 0xdf) === 0x5f) return b10 ? (b23 ? undefined : simdScalarShift(w, a)) : byElement(w, a, true);
   return undefined;
 }
 
@@ -111,15 +111,15 @@ function fp3(w: number, a: number): Insn | undefined {
 
 // ---- Advanced SIMD, vector forms
 
-const SAME_U0: Record<number, string> = { 1: 'sqadd', 5: 'sqsub', 6: 'cmgt', 7: 'cmge', 8: 'sshl', 12: 'smax', 13: 'smin', 16: 'add', 17: 'cmtst', 19: 'mul', 20: 'smaxp', 21: 'sminp', 23: 'addp', 0: 'shadd', 4: 'shsub', 14: 'sabd', 15: 'saba', 18: 'mla' };
-const SAME_U1: Record<number, string> = { 1: 'uqadd', 5: 'uqsub', 6: 'cmhi', 7: 'cmhs', 8: 'ushl', 12: 'umax', 13: 'umin', 16: 'sub', 17: 'cmeq', 19: 'pmul', 20: 'umaxp', 21: 'uminp', 0: 'uhadd', 4: 'uhsub', 14: 'uabd', 15: 'uaba', 18: 'mls', 2: 'urhadd' };
+const SAME_U0: Record<number, string> = { 1: 'sqadd', 5: 'sqsub', 6: 'cmgt', 7: 'cmge', 8: 'sshl', 12: 'smax', 13: 'smin', 16: 'add', 17: 'cmtst', 19: 'mul', 20: 'smaxp', 21: 'sminp', 23: 'addp', 0: 'shadd', 2: 'srhadd', 4: 'shsub', 14: 'sabd', 15: 'saba', 18: 'mla', 22: 'sqdmulh' };
+const SAME_U1: Record<number, string> = { 1: 'uqadd', 5: 'uqsub', 6: 'cmhi', 7: 'cmhs', 8: 'ushl', 12: 'umax', 13: 'umin', 16: 'sub', 17: 'cmeq', 19: 'pmul', 20: 'umaxp', 21: 'uminp', 0: 'uhadd', 4: 'uhsub', 14: 'uabd', 15: 'uaba', 18: 'mls', 2: 'urhadd', 22: 'sqrdmulh' };
 const LOGIC_U0 = ['and', 'bic', 'orr', 'orn'];
 const LOGIC_U1 = ['eor', 'bsl', 'bit', 'bif'];
 // FP three-same (size<1> selects the second half of the table): [U][a:opcode]
 const FSAME: Record<number, string> = { 0x1a: 'fadd', 0x3a: 'fsub', 0x1b: 'fmulx', 0x1c: 'fcmeq', 0x1e: 'fmax', 0x3e: 'fmin', 0x19: 'fmla', 0x39: 'fmls', 0x18: 'fmaxnm', 0x38: 'fminnm' };
-const FSAME_U1: Record<number, string> = { 0x1a: 'faddp', 0x3a: 'fabd', 0x1b: 'fmul', 0x1c: 'fcmge', 0x3c: 'fcmgt', 0x1f: 'fdiv', 0x1e: 'fmaxp', 0x3e: 'fminp' };
-const MISC_U0: Record<number, string> = { 0: 'rev64', 1: 'rev16', 5: 'cnt', 8: 'cmgt', 9: 'cmeq', 10: 'cmlt', 11: 'abs', 18: 'xtn', 20: 'sqxtn', 2: 'saddlp', 4: 'cls' };
-const MISC_U1: Record<number, string> = { 0: 'rev32', 5: 'not', 8: 'cmge', 9: 'cmle', 11: 'neg', 18: 'sqxtun', 20: 'uqxtn', 2: 'uaddlp', 4: 'clz', 19: 'shll' };
+const FSAME_U1: Record<number, string> = { 0x1a: 'faddp', 0x3a: 'fabd', 0x1b: 'fmul', 0x1c: 'fcmge', 0x3c: 'fcmgt', 0x1f: 'fdiv', 0x1e: 'fmaxp', 0x3e: 'fminp', 0x18: 'fmaxnmp', 0x38: 'fminnmp' };
+const MISC_U0: Record<number, string> = { 0: 'rev64', 1: 'rev16', 5: 'cnt', 8: 'cmgt', 9: 'cmeq', 10: 'cmlt', 11: 'abs', 18: 'xtn', 20: 'sqxtn', 2: 'saddlp', 4: 'cls', 6: 'sadalp', 7: 'sqabs' };
+const MISC_U1: Record<number, string> = { 0: 'rev32', 5: 'not', 8: 'cmge', 9: 'cmle', 11: 'neg', 18: 'sqxtun', 20: 'uqxtn', 2: 'uaddlp', 4: 'clz', 19: 'shll', 6: 'uadalp', 7: 'sqneg' };
 const ACROSS: Record<number, string> = { 0x03: 'saddlv', 0x0a: 'smaxv', 0x1a: 'sminv', 0x1b: 'addv', 0x23: 'uaddlv', 0x2a: 'umaxv', 0x3a: 'uminv' };
 const DIFF: Record<number, string> = { 0: 'addl', 1: 'addw', 2: 'subl', 3: 'subw', 12: 'mull', 8: 'mlal', 10: 'mlsl', 4: 'addhn', 6: 'subhn', 7: 'abdl', 5: 'abal' };
 const PERM = ['', 'uzp1', 'trn1', 'zip1', '', 'uzp2', 'trn2', 'zip2'];
@@ -133,6 +133,9 @@ const FP_MISC: Record<number, string> = {
   [0b1011000]: 'frinta', [0b1011001]: 'frintx', [0b1011010]: 'fcvtnu', [0b1011011]: 'fcvtmu', [0b1011100]: 'fcvtau', [0b1011101]: 'ucvtf',
   [0b1111001]: 'frinti', [0b1111010]: 'fcvtpu', [0b1111011]: 'fcvtzu', [0b1101111]: 'fneg', [0b1111111]: 'fsqrt',
 };
+
+/** the FP compares against zero (two-register miscellaneous, same key as FP_MISC) */
+const FP_ZERO_CMP: Record<number, string> = { [0b0101100]: 'fcmgt', [0b0101101]: 'fcmeq', [0b0101110]: 'fcmlt', [0b1101100]: 'fcmge', [0b1101101]: 'fcmle' };
 
 function simdVector(w: number, a: number): Insn | undefined {
   const q = (w >>> 30) & 1;
@@ -160,13 +163,23 @@ function simdVector(w: number, a: number): Insn | undefined {
       }
       const m = (u ? SAME_U1 : SAME_U0)[opcode];
       if (!m || (size === 3 && !q)) return undefined;
+      if (opcode === 22 && (size === 0 || size === 3)) return undefined; // sq(r)dmulh: h and s only
       return insn(a, m, [v(rd, q, m === 'mla' || m === 'mls' || m.endsWith('aba') ? 'rw' : 'w'), v(rn, q, 'r'), v(rm, q, 'r')]);
     }
     const k = bits(w, 11, 10);
     if (k === 2 && bits(w, 20, 17) === 0) {
       const opcode = bits(w, 16, 12);
       // floating-point forms: size<1> picks the pair, size<0> (sz) the element size
-      const fm = FP_MISC[(u << 6) | ((size >> 1) << 5) | opcode];
+      const key = (u << 6) | ((size >> 1) << 5) | opcode;
+      const z = FP_ZERO_CMP[key];
+      if (z) return !q && size & 1 ? undefined : insn(a, z, [v(rd, q, 'w'), v(rn, q, 'r'), imm(0)]);
+      if (!u && !(size & 2) && (opcode === 0x16 || opcode === 0x17)) {
+        // fcvtn: doubles to singles into the low (fcvtn2: high) half; fcvtl: the low (fcvtl2: high) singles to doubles
+        if (!(size & 1)) return undefined; // half precision
+        const name = (opcode === 0x16 ? 'fcvtn' : 'fcvtl') + (q ? '2' : '');
+        return opcode === 0x16 ? insn(a, name, [v(rd, q, q ? 'rw' : 'w'), v(rn, 1, 'r')]) : insn(a, name, [v(rd, 1, 'w'), v(rn, q, 'r')]);
+      }
+      const fm = FP_MISC[key];
       if (fm) return !q && size & 1 ? undefined : insn(a, fm, [v(rd, q, 'w'), v(rn, q, 'r')]);
       const m = (u ? MISC_U1 : MISC_U0)[opcode];
       if (!m) return undefined;
@@ -177,7 +190,14 @@ function simdVector(w: number, a: number): Insn | undefined {
       return insn(a, m, zero ? [v(rd, q, 'w'), v(rn, q, 'r'), imm(0)] : [v(rd, q, 'w'), v(rn, q, 'r')]);
     }
     if (k === 2 && bits(w, 20, 17) === 8) {
-      const m = ACROSS[(u << 5) | bits(w, 16, 12)];
+      const op5 = bits(w, 16, 12);
+      if (u && (op5 === 0x0c || op5 === 0x0f)) {
+        // fmaxnmv/fminnmv/fmaxv/fminv: single precision, four lanes only
+        if (!q || size & 1) return undefined;
+        const fm = `${size & 2 ? 'fmin' : 'fmax'}${op5 === 0x0c ? 'nm' : ''}v`;
+        return insn(a, fm, [fpreg(rd, 4, 'w'), v(rn, q, 'r')]);
+      }
+      const m = ACROSS[(u << 5) | op5];
       if (!m) return undefined;
       const wide = m.endsWith('lv');
       return insn(a, m, [fpreg(rd, (1 << size) * (wide ? 2 : 1), 'w'), v(rn, q, 'r')]);
@@ -266,8 +286,8 @@ function modifiedImmediate(w: number, a: number): Insn | undefined {
   return insn(a, m, [v(rd, q, m === 'orr' || m === 'bic' ? 'rw' : 'w'), imm(i8)]);
 }
 
-const SHIFT_U0: Record<number, string> = { 0: 'sshr', 2: 'ssra', 4: 'srshr', 10: 'shl', 16: 'shrn', 17: 'rshrn', 20: 'sshll', 18: 'sqshrn', 14: 'sqshl' };
-const SHIFT_U1: Record<number, string> = { 0: 'ushr', 2: 'usra', 4: 'urshr', 8: 'sri', 10: 'sli', 20: 'ushll', 16: 'sqshrun', 18: 'uqshrn', 14: 'uqshl' };
+const SHIFT_U0: Record<number, string> = { 0: 'sshr', 2: 'ssra', 4: 'srshr', 10: 'shl', 16: 'shrn', 17: 'rshrn', 20: 'sshll', 18: 'sqshrn', 19: 'sqrshrn', 14: 'sqshl' };
+const SHIFT_U1: Record<number, string> = { 0: 'ushr', 2: 'usra', 4: 'urshr', 8: 'sri', 10: 'sli', 20: 'ushll', 16: 'sqshrun', 17: 'sqrshrun', 18: 'uqshrn', 19: 'uqrshrn', 12: 'sqshlu', 14: 'uqshl' };
 
 function simdShiftImm(w: number, a: number): Insn | undefined {
   const immh = bits(w, 22, 19);
@@ -281,7 +301,7 @@ function simdShiftImm(w: number, a: number): Insn | undefined {
   const immhb = bits(w, 22, 16);
   const m = (u ? SHIFT_U1 : SHIFT_U0)[opcode];
   if (!m || (esize === 64 && !q && opcode < 16)) return undefined;
-  const left = m === 'shl' || m === 'sli' || m.endsWith('shll') || m.endsWith('qshl');
+  const left = m === 'shl' || m === 'sli' || m.endsWith('shll') || m.endsWith('qshl') || m === 'sqshlu';
   if (opcode >= 16) {
     if (esize === 64) return undefined;
     if (m.endsWith('shll')) {
@@ -315,8 +335,13 @@ function simdScalar(w: number, a: number): Insn | undefined {
   if (((w >>> 21) & 1) === 0) return undefined;
   const k = bits(w, 11, 10);
   if (k === 2 && bits(w, 20, 17) === 8) {
-    if (bits(w, 16, 12) === 0x1b && !u && size === 3) return insn(a, 'addp', [fpreg(rd, 8, 'w'), vreg(rn, 16, 'r')]);
-    return undefined;
+    const op5 = bits(w, 16, 12);
+    if (op5 === 0x1b && !u && size === 3) return insn(a, 'addp', [fpreg(rd, 8, 'w'), vreg(rn, 16, 'r')]);
+    // faddp/fmaxp/fminp/fmaxnmp/fminnmp s0, v1.2s (d0, v1.2d): sz picks the size, size<1> max or min
+    const fm = u ? { 0x0c: size & 2 ? 'fminnmp' : 'fmaxnmp', 0x0d: size & 2 ? '' : 'faddp', 0x0f: size & 2 ? 'fminp' : 'fmaxp' }[op5] : undefined;
+    if (!fm) return undefined;
+    const fsz = size & 1 ? 8 : 4;
+    return insn(a, fm, [fpreg(rd, fsz, 'w'), vreg(rn, 2 * fsz, 'r')]);
   }
   if (k === 2 && bits(w, 20, 17) === 0) {
     const opcode = bits(w, 16, 12);
@@ -330,6 +355,16 @@ function simdScalar(w: number, a: number): Insn | undefined {
   }
   if ((w >>> 10) & 1) {
     const opcode = bits(w, 15, 11);
+    if (opcode === 1 || opcode === 5) {
+      // sqadd/uqadd/sqsub/uqsub on b, h, s or d registers
+      const name = `${u ? 'u' : 's'}q${opcode === 1 ? 'add' : 'sub'}`;
+      return insn(a, name, [fpreg(rd, 1 << size, 'w'), fpreg(rn, 1 << size, 'r'), fpreg(rm, 1 << size, 'r')]);
+    }
+    if ((opcode === 0x1b && !u && !(size & 2)) || (opcode === 0x1a && u && size & 2)) {
+      // fmulx, fabd: sz (size<0>) picks single or double
+      const fsz = size & 1 ? 8 : 4;
+      return insn(a, u ? 'fabd' : 'fmulx', [fpreg(rd, fsz, 'w'), fpreg(rn, fsz, 'r'), fpreg(rm, fsz, 'r')]);
+    }
     const m = (u ? { 6: 'cmhi', 7: 'cmhs', 16: 'sub', 17: 'cmeq', 8: 'ushl' } : { 6: 'cmgt', 7: 'cmge', 16: 'add', 17: 'cmtst', 8: 'sshl' } as Record<number, string>)[opcode];
     if (!m || size !== 3) return undefined;
     return insn(a, m, [fpreg(rd, 8, 'w'), fpreg(rn, 8, 'r'), fpreg(rm, 8, 'r')]);
@@ -349,4 +384,40 @@ function simdScalarShift(w: number, a: number): Insn | undefined {
   if (!m) return undefined;
   const left = m === 'shl' || m === 'sli';
   return insn(a, m, [fpreg(rd, 8, m.endsWith('sra') || m === 'sri' || m === 'sli' ? 'rw' : 'w'), fpreg(rn, 8, 'r'), imm(left ? immhb - 64 : 128 - immhb)]);
+}
+
+// ---- Advanced SIMD by element (vector and scalar): the third operand is one lane, v[m][idx]
+
+const ELEM_U0: Record<number, string> = { 1: 'fmla', 5: 'fmls', 9: 'fmul', 8: 'mul', 2: 'smlal', 6: 'smlsl', 10: 'smull', 12: 'sqdmulh', 13: 'sqrdmulh' };
+const ELEM_U1: Record<number, string> = { 0: 'mla', 4: 'mls', 9: 'fmulx', 2: 'umlal', 6: 'umlsl', 10: 'umull' };
+
+function byElement(w: number, a: number, scalar: boolean): Insn | undefined {
+  const q = (w >>> 30) & 1;
+  const u = (w >>> 29) & 1;
+  const size = bits(w, 23, 22);
+  const l = (w >>> 21) & 1;
+  const mb = (w >>> 20) & 1;
+  const h = (w >>> 11) & 1;
+  const rd = w & 31;
+  const rn = bits(w, 9, 5);
+  const m = (u ? ELEM_U1 : ELEM_U0)[bits(w, 15, 12)];
+  if (!m) return undefined;
+  const acc: Access = /^(f?ml[as]|[su]ml[as]l)$/.test(m) ? 'rw' : 'w';
+  if (m.startsWith('f')) {
+    // single: index H:L, Rm M:Rm; double: index H (L zero, and Q set for a vector); half precision not here
+    if (size === 2 || (size === 3 && !l && (q || scalar))) {
+      const idx = size === 2 ? (h << 1) | l : h;
+      const rm = bits(w, 20, 16);
+      const es = size === 2 ? 4 : 8;
+      if (scalar) return insn(a, m, [fpreg(rd, es, acc), fpreg(rn, es, 'r'), vreg(rm, 16, 'r'), imm(idx)]);
+      return insn(a, m, [v(rd, q, acc), v(rn, q, 'r'), vreg(rm, 16, 'r'), imm(idx)]);
+    }
+    return undefined;
+  }
+  if (scalar || (size !== 1 && size !== 2)) return undefined;
+  // halfwords: index H:L:M, Rm v0-v15; words: index H:L, Rm M:Rm
+  const idx = size === 1 ? (h << 2) | (l << 1) | mb : (h << 1) | l;
+  const rm = size === 1 ? bits(w, 19, 16) : bits(w, 20, 16);
+  if (/^[su]m(ul|l[as])l$/.test(m)) return insn(a, q ? `${m}2` : m, [v(rd, 1, acc), v(rn, q, 'r'), vreg(rm, 16, 'r'), imm(idx)]);
+  return insn(a, m, [v(rd, q, acc), v(rn, q, 'r'), vreg(rm, 16, 'r'), imm(idx)]);
 }
