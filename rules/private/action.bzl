@@ -46,6 +46,8 @@ def run_recomp(ctx, mnemonic, progress_message, args, inputs, outputs):
     """
     tool = recomp_tool(ctx)
     main = ctx.actions.args()
+    # the young generation bin/recomp asks for too (fewer scavenges of the decoders' objects)
+    main.add("--max-semi-space-size=32")
     main.add(tool.main)
     ctx.actions.run(
         executable = tool.node,

@@ -8,15 +8,20 @@ load("//rules/private:paths.bzl", "rlocation_path", "shell_quote")
 def _recomp_actions(env):
     return [a for a in analysistest.target_actions(env) if a.mnemonic.startswith("Recomp")]
 
+# node's own flags, between node and the tool (see rules/private/action.bzl)
+_NODE_FLAGS = ["--max-semi-space-size=32"]
+
 def _after_tool(action):
-    """argv after `node recomp.mjs`: the recomp command line."""
+    """argv after `node NODE_FLAGS recomp.mjs`: the recomp command line."""
     argv = action.argv
-    return argv[2:]
+    return argv[2 + len(_NODE_FLAGS):]
 
 def _check_hermetic(env, action):
     asserts.equals(env, {}, action.env, "%s: the action environment must be empty" % action.mnemonic)
     asserts.true(env, action.argv[0].endswith("/bin/node"), "%s runs node, not %s" % (action.mnemonic, action.argv[0]))
-    asserts.true(env, action.argv[1].endswith("/recomp.mjs"), "%s runs the bundled tool, not %s" % (action.mnemonic, action.argv[1]))
+    asserts.equals(env, _NODE_FLAGS, action.argv[1:1 + len(_NODE_FLAGS)], "%s: node's flags" % action.mnemonic)
+    tool = action.argv[1 + len(_NODE_FLAGS)]
+    asserts.true(env, tool.endswith("/recomp.mjs"), "%s runs the bundled tool, not %s" % (action.mnemonic, tool))
 
 def _binary_test_impl(ctx):
     env = analysistest.begin(ctx)
