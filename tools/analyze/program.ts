@@ -4,6 +4,7 @@
 // stub. Instructions are decoded again on demand when an analysis needs their operands.
 import type { Elf } from '../elf/index.js';
 import type { Decoder, Flow, Insn } from '../isa/types.js';
+import { PageAddresses } from '../isa/aarch64/page-addresses.js';
 
 const FLOWS: Flow[] = ['seq', 'jump', 'cjump', 'call', 'ijump', 'icall', 'ret', 'syscall', 'trap', 'interrupt'];
 const FLOW_CODE = new Map(FLOWS.map((f, i) => [f, i]));
@@ -45,7 +46,7 @@ export class Program {
     let target = new Float64Array(cap);
     const step = decoder.arch === 'aarch64' ? 4 : 1;
     const a64 = decoder.arch === 'aarch64';
-    const pages = new Map<string, number>(); // aarch64: the page each register got from its last adrp
+    const pages = new PageAddresses();
     let n = 0;
     for (const r of this.ranges) {
       for (let off = 0; off < r.bytes.length; ) {
@@ -77,11 +78,10 @@ export class Program {
           if (m?.kind === 'mem' && m.base === 'rip') this.addressRefs.push(n, i.address + i.length + Number(m.disp));
         } else if (a64) {
           // code addresses aarch64 takes: adr xN, L; adrp xN, page then add xN, xN, #lo
-          const [d, src, lo] = i.operands;
+          const src = i.operands[1];
+          const paged = pages.next(i);
           if (i.mnemonic === 'adr' && src?.kind === 'imm') this.addressRefs.push(n, Number(src.value));
-          else if (i.mnemonic === 'adrp' && d?.kind === 'reg' && src?.kind === 'imm') pages.set(d.reg, Number(src.value));
-          else if (i.mnemonic === 'add' && d?.kind === 'reg' && src?.kind === 'reg' && lo?.kind === 'imm' && pages.has(src.reg)) this.addressRefs.push(n, pages.get(src.reg)! + Number(lo.value));
-          if (i.mnemonic !== 'adrp' && d?.kind === 'reg') pages.delete(d.reg);
+          else if (paged !== undefined) this.addressRefs.push(n, paged);
         }
         if (i.target !== undefined) {
           const m = i.flow === 'call' ? this.callsTo : i.flow === 'jump' || i.flow === 'cjump' ? this.jumpsTo : undefined;

@@ -9,6 +9,7 @@ import type { Decoder, Insn } from '../isa/types.js';
 import { FLAGS_ARITH } from '../isa/types.js';
 import { liftBlock as liftX86, X86_SLOTS } from '../isa/x86_64/lift/index.js';
 import { liftBlock as liftA64, A64_SLOTS } from '../isa/aarch64/lift/index.js';
+import { PageAddresses } from '../isa/aarch64/page-addresses.js';
 import type { SlotDecl } from '../ir/index.js';
 import { buildModule, type ImportDecl } from '../wasm/module.js';
 import { analyzeSyscalls } from '../analyze/syscalls.js';
@@ -232,23 +233,15 @@ function discoverWithCodeRefs(elf: Elf, decoder: Decoder, dataRefs: number[], pa
     if (round === 4) return code;
     const before = roots.size;
     for (const b of code.blocks.values()) {
-      // aarch64 forms an address in two steps: adrp xN, page; add xN, xN, #low12
-      const pages = new Map<string, number>();
+      const pages = new PageAddresses();
       for (let a = b.start; a < b.end; ) {
         const i = decodeAt(a);
         if (!i) break;
         a += i.length;
         if (i.flow !== 'seq') continue;
-        const [d, s, k] = i.operands;
-        if (i.mnemonic === 'adrp' && d.kind === 'reg' && s.kind === 'imm') {
-          pages.set(d.reg, Number(s.value));
-          continue;
-        }
-        if (i.mnemonic === 'add' && d?.kind === 'reg' && s?.kind === 'reg' && k?.kind === 'imm' && pages.has(s.reg)) {
-          const t = pages.get(s.reg)! + Number(k.value);
-          if (inCode(t) && !code.blocks.has(t)) roots.add(t);
-        }
-        if (d?.kind === 'reg') pages.delete(d.reg);
+        const paged = pages.next(i);
+        if (paged !== undefined && inCode(paged) && !code.blocks.has(paged)) roots.add(paged);
+        if (i.mnemonic === 'adrp') continue;
         for (const o of i.operands) {
           let t: number | undefined;
           if (o.kind === 'imm' && o.size >= 4 && o.value > 0n && o.value < 0x100000000n) t = Number(o.value);

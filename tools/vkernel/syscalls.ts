@@ -59,7 +59,7 @@ function resolveAt(p: Process, dirfd: bigint, addr: bigint, opts: { forCreate?: 
   return { host: h, guest: p.sandbox.absolute(s, dir) };
 }
 
-// ---- struct writers (x86_64 layouts) ----
+// ---- struct writers (x86_64 layouts; struct stat by guest architecture) ----
 
 /**
  * struct stat: x86_64's own layout (144 bytes) or asm-generic's (aarch64: 128 bytes, mode
@@ -289,6 +289,12 @@ function timespecNow(clock: number): bigint {
     return BigInt(u.user + u.system) * 1000n;
   }
   return process.hrtime.bigint();
+}
+
+/** the struct timespec at `addr` in nanoseconds, or undefined when it is not in guest memory */
+function timespecAt(p: Process, addr: number): bigint | undefined {
+  if (!p.mem.range(addr, 16)) return undefined;
+  return p.mem.u64(addr) * 1000000000n + p.mem.u64(addr + 8);
 }
 
 function sleepNs(ns: bigint): void {
@@ -790,13 +796,14 @@ export const SYSCALL_HANDLERS: Record<string, Handler> = {
     return s;
   },
   nanosleep: (p, a) => {
-    if (!p.mem.range(ptr(a[0]), 16)) return -E.FAULT;
-    sleepNs(p.mem.u64(ptr(a[0])) * 1000000000n + p.mem.u64(ptr(a[0]) + 8));
+    const ns = timespecAt(p, ptr(a[0]));
+    if (ns === undefined) return -E.FAULT;
+    sleepNs(ns);
     return 0;
   },
   clock_nanosleep: (p, a) => {
-    if (!p.mem.range(ptr(a[2]), 16)) return -E.FAULT;
-    let ns = p.mem.u64(ptr(a[2])) * 1000000000n + p.mem.u64(ptr(a[2]) + 8);
+    let ns = timespecAt(p, ptr(a[2]));
+    if (ns === undefined) return -E.FAULT;
     if (i32(a[1]) & 1) ns -= timespecNow(i32(a[0])); // TIMER_ABSTIME
     if (ns > 0n) sleepNs(ns);
     return 0;
@@ -821,11 +828,10 @@ export const SYSCALL_HANDLERS: Record<string, Handler> = {
    */
   ppoll: (p, a, pc) => {
     if (a[1] !== 0n) return SYSCALL_HANDLERS.poll(p, a, pc);
-    const ts = ptr(a[2]);
-    if (!ts) return SIGNAL_SYSCALLS.pause(p, a, pc);
-    if (!p.mem.range(ts, 16)) return -E.FAULT;
-    const ms = Number(p.mem.u64(ts)) * 1000 + Number(p.mem.u64(ts + 8)) / 1e6;
-    return p.signals.sleep(ms) ? -E.INTR : 0;
+    if (!ptr(a[2])) return SIGNAL_SYSCALLS.pause(p, a, pc);
+    const ns = timespecAt(p, ptr(a[2]));
+    if (ns === undefined) return -E.FAULT;
+    return p.signals.sleep(Number(ns) / 1e6) ? -E.INTR : 0;
   },
   poll: (p, a) => {
     // everything is ready: files, ttys and pipes never block a single process here

@@ -724,18 +724,20 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): vo
       mod.return(add(g(9), g(12))),
     ], F),
   );
-  // fma32 locals (double): 0 a, 1 b, 2 c, 3 s, 4 v, 5 err
+  // fma32 locals (double): 0 a, 1 b, 2 c (single), 3 s, 4 v, 5 err, 6 p
   const f = binaryen.f32;
   const gf = (n: number) => mod.local.get(n, f);
   mod.addFunction(
     'fma32',
     binaryen.createType([f, f, f]),
     f,
-    [F, F, F],
+    [F, F, F, F],
     mod.block(null, [
-      set(3, add(mul(mod.f64.promote(gf(0)), mod.f64.promote(gf(1))), mod.f64.promote(gf(2)))),
-      set(4, sub(g(3), mul(mod.f64.promote(gf(0)), mod.f64.promote(gf(1))))),
-      set(5, add(sub(mul(mod.f64.promote(gf(0)), mod.f64.promote(gf(1))), sub(g(3), g(4))), sub(mod.f64.promote(gf(2)), g(4)))),
+      // p = a * b, exact in double; s + err = p + c exactly (two-sum)
+      set(6, mul(mod.f64.promote(gf(0)), mod.f64.promote(gf(1)))),
+      set(3, add(g(6), mod.f64.promote(gf(2)))),
+      set(4, sub(g(3), g(6))),
+      set(5, add(sub(g(6), sub(g(3), g(4))), sub(mod.f64.promote(gf(2)), g(4)))),
       mod.if(
         mod.i32.eqz(mod.i32.and(safe(g(3), 2 ** 1000), mod.f64.gt(mod.f64.abs(g(3)), c(2 ** -900)))),
         mod.return(mod.f32.demote(g(3))),
@@ -745,9 +747,9 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): vo
   );
   // at each call site: the relaxed madd when the vkernel found it fused, else the call
   const fused = () => mod.global.get('s.fused', binaryen.i32);
-  const args = (arg: (i: number) => Ref) => [arg(0), arg(1), arg(2)];
-  fns.set('fma64', { name: 'fma64', result: 'f64', touchesState: false, inline: (arg) => mod.if(fused(), relaxed64(arg(0), arg(1), arg(2)), mod.call('fma64', args(arg), F)) });
-  fns.set('fma32', { name: 'fma32', result: 'f32', touchesState: false, inline: (arg) => mod.if(fused(), relaxed32(arg(0), arg(1), arg(2)), mod.call('fma32', args(arg), f)) });
+  const args = (arg: (i: number) => Ref): [Ref, Ref, Ref] => [arg(0), arg(1), arg(2)];
+  fns.set('fma64', { name: 'fma64', result: 'f64', touchesState: false, inline: (arg) => mod.if(fused(), relaxed64(...args(arg)), mod.call('fma64', args(arg), F)) });
+  fns.set('fma32', { name: 'fma32', result: 'f32', touchesState: false, inline: (arg) => mod.if(fused(), relaxed32(...args(arg)), mod.call('fma32', args(arg), f)) });
   // the probes run the relaxed madd on operands the vkernel passes in (constants here could be folded)
   mod.addFunction('fmaProbe64', binaryen.createType([F, F, F]), F, [], relaxed64(g(0), g(1), g(2)));
   mod.addFunction('fmaProbe32', binaryen.createType([f, f, f]), f, [], relaxed32(gf(0), gf(1), gf(2)));
