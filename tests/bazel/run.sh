@@ -19,6 +19,20 @@ export BAZEL7_EXTRA_PACKAGES="gcc libc6-dev ${BAZEL7_EXTRA_PACKAGES:-}"
 [ -f dist/bundle/recomp.mjs ] || { echo "bazel tests: dist/bundle is missing: run scripts/install.sh" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "bazel tests: nginx is missing: run scripts/install.sh" >&2; exit 1; }
 
+# bazel7 bind-mounts this checkout and its parent's other directories (../shared) into its
+# root and leaves the mounts in place. A checkout deleted and cloned again at the same path
+# (a CI machine's work directory) would find the old mount still there, showing Bazel the
+# deleted directory: drop such stale mounts so that bazel7 mounts the live ones.
+drop_stale_mounts() {
+  local root=${BAZEL7_ROOT:-/opt/bazel7-root} dir
+  for dir in "$(pwd -P)" "$(dirname "$(pwd -P)")"/*; do
+    [ -d "$dir" ] && mountpoint -q "$root$dir" || continue
+    [ "$(stat -c %d:%i "$dir")" = "$(stat -c %d:%i "$root$dir")" ] && continue
+    umount -l "$root$dir" || { echo "bazel tests: $root$dir is a stale mount of a deleted $dir and cannot be unmounted (run as root)" >&2; exit 1; }
+  done
+}
+drop_stale_mounts
+
 examples/prepare.sh >/dev/null
 work=$ROOT/.cache/bazel-it
 rm -rf "$work"
