@@ -359,4 +359,30 @@ describe('x86_64 decoder speed', () => {
     // or per-instruction table rebuild, not machine noise.
     expect(best).toBeGreaterThan(4);
   });
+
+  it.runIf(existsSync(BUSYBOX))("the sweep mode agrees with full decoding over busybox's code: length, flow, target, mnemonic, lea's operands", async () => {
+    const ranges = await codeRanges(new Uint8Array(readFileSync(BUSYBOX)));
+    let n = 0;
+    let leas = 0;
+    for (const r of ranges) {
+      // every offset, not only instruction starts: invalid encodings must fail in both modes
+      for (let off = 0; off < r.bytes.length; off++) {
+        const full = x86_64Decoder.decode(r.bytes, off, r.address + off);
+        const swept = x86_64Decoder.sweep!(r.bytes, off, r.address + off);
+        if (!full || !swept) {
+          expect(swept === undefined, `0x${(r.address + off).toString(16)}`).toBe(full === undefined);
+          continue;
+        }
+        const shape = (i: typeof full) => [i.address, i.length, i.flow, i.target, i.mnemonic, i.flagsRead, i.flagsWritten].join(' ');
+        if (shape(swept) !== shape(full)) expect(shape(swept)).toBe(shape(full));
+        if (full.mnemonic === 'lea') {
+          leas++;
+          expect(swept.operands).toEqual(full.operands);
+        } else if (swept.operands.length) expect(swept.operands).toEqual(full.operands);
+        n++;
+      }
+    }
+    expect(n).toBeGreaterThan(1_000_000);
+    expect(leas).toBeGreaterThan(1000);
+  });
 });

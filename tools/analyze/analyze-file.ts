@@ -4,7 +4,7 @@ import { readElf, ElfError, type Elf } from '../elf/index.js';
 import { decoderFor } from '../isa/index.js';
 import type { Decoder } from '../isa/types.js';
 import { discoverCode } from './discovery.js';
-import { analyzeSyscalls } from './syscalls.js';
+import { analyzeSyscalls, ownSyscallReport } from './syscalls.js';
 import { detectFlags } from './flags.js';
 import { libraryId, loadLibraries, type ReadFile } from './libraries.js';
 import { localSummarizer, type LibrarySummary, type Summarizer } from './summary.js';
@@ -102,12 +102,11 @@ async function analyzeElf(
   base.relocations = elf.relocationCounts();
   const libs = base.linking === 'dynamic' ? await loadLibraries(elf, path, read, libCache) : undefined;
   const summarize = opts.summarize ?? defaultSummarizer(decoder);
-  const summaries = libs && (await Promise.all(libs.loaded.map(async ([name, lib]): Promise<[string, LibrarySummary]> => [name, await summarize(lib, libraryId(lib))])));
-  const sys = analyzeSyscalls(elf, decoder, summaries);
-  base.syscalls = sys.syscalls;
-  base.unresolvedSyscallSites = sys.unresolvedSites.map((s) => ({ address: s.address, detail: s.reason }));
-  base.missingLibraries = libs?.missing ?? [];
-  base.syscallsComplete = sys.complete && base.missingLibraries.length === 0;
+  // the libraries' summaries are asked for first and awaited last: from a worker pool they
+  // come while this thread does the executable's own part (its sites, kept by
+  // ownSyscallReport for analyzeSyscalls; its flags; its code), and other executables'
+  const pending = libs && Promise.all(libs.loaded.map(async ([name, lib]): Promise<[string, LibrarySummary]> => [name, await summarize(lib, libraryId(lib))]));
+  ownSyscallReport(elf, decoder);
   base.flags = detectFlags(elf, decoder);
   if (opts.code !== false) {
     const code = discoverCode(elf, decoder);
@@ -122,6 +121,11 @@ async function analyzeElf(
       unknown: code.unknown.length,
     };
   }
+  const sys = analyzeSyscalls(elf, decoder, pending && (await pending));
+  base.syscalls = sys.syscalls;
+  base.unresolvedSyscallSites = sys.unresolvedSites.map((s) => ({ address: s.address, detail: s.reason }));
+  base.missingLibraries = libs?.missing ?? [];
+  base.syscallsComplete = sys.complete && base.missingLibraries.length === 0;
   [base.translatable, base.reason] = judge(elf, base);
   return base;
 }

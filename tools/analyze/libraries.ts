@@ -29,6 +29,14 @@ function searchDirs(elf: Elf, origin: string): string[] {
 
 const ids = new WeakMap<Elf, string>();
 
+/** sha1 of a file's bytes, once per buffer (a reader hands out one buffer per file, whatever the path) */
+const digests = new WeakMap<Uint8Array, string>();
+function digestOf(bytes: Uint8Array): string {
+  let d = digests.get(bytes);
+  if (d === undefined) digests.set(bytes, (d = createHash('sha1').update(bytes).digest('hex')));
+  return d;
+}
+
 /** A loaded library's name for summaries: the digest of its bytes. */
 export function libraryId(lib: Elf): string {
   const id = ids.get(lib);
@@ -56,7 +64,7 @@ export async function loadLibraries(
     let lib: Elf | null = null;
     // the same library reached by another path (/lib → /usr/lib, hard links) is parsed and
     // analysed once: the cache also holds each library under the digest of its bytes
-    const same = bytes && `#${createHash('sha1').update(bytes).digest('hex')}`;
+    const same = bytes && `#${digestOf(bytes)}`;
     const known = same ? cache.get(same) : undefined;
     if (known !== undefined) {
       const usable = known && known.arch === elf.arch ? known : null;

@@ -89,4 +89,10 @@ export const FLAGS_ARITH = FLAG_CF | FLAG_PF | FLAG_AF | FLAG_ZF | FLAG_SF | FLA
 export interface Decoder {
   readonly arch: Arch;
   decode(code: Uint8Array, offset: number, address: number): Insn | undefined;
+  /**
+   * decode() for a linear sweep that reads only address, length, flow, target and mnemonic:
+   * it may leave out the operands of instructions other than x86_64 `lea` (the code
+   * addresses taken), and the prefixes. Absent where it would save nothing.
+   */
+  sweep?(code: Uint8Array, offset: number, address: number): Insn | undefined;
 }

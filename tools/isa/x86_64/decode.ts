@@ -165,7 +165,53 @@ function mnemonicOf(e: Entry, osz: number, flowBnd: boolean): string {
   return m;
 }
 
+const NO_OPERANDS: Operand[] = Object.freeze([]) as unknown as Operand[];
+
+/** Decodes one instruction (see Decoder.decode). */
 export function decode(code: Uint8Array, offset: number, address: number): Insn | undefined {
+  return decodeInsn(code, offset, address, false);
+}
+
+/**
+ * What a linear sweep reads of an instruction it does not look into (Decoder.sweep): its
+ * operands, except lea's (the code addresses it takes), and its prefixes are left out.
+ */
+export function decodeForSweep(code: Uint8Array, offset: number, address: number): Insn | undefined {
+  return decodeInsn(code, offset, address, true);
+}
+
+/**
+ * The bytes a sweep skips for operand spec `k`, with the checks that make an encoding
+ * invalid; false when it is (the same conditions as the operand loop of decode()). A branch
+ * displacement lands in `sweepRel`.
+ */
+let sweepRel = 0;
+function skipOperand(k: number, size: number, table: Table, op: number): boolean {
+  switch (k) {
+    case K.R: case K.U: return S.mod === 3;
+    case K.M: return S.mod !== 3;
+    case K.KE: return S.mod !== 3 ? size !== 0 : S.b === 0;
+    case K.Sg: return S.reg <= 5;
+    case K.KG: return S.r === 0;
+    case K.KH: return S.vvvv <= 7;
+    case K.I: return size === 8 ? S.imm(4) !== undefined && S.imm(4) !== undefined : S.imm(size) !== undefined;
+    case K.S: case K.L: return S.imm(k === K.L ? 1 : size) !== undefined;
+    case K.J: {
+      const r = S.imm(size === 1 ? 1 : S.opsz && table === MAP_0F && op < 0x82 ? 2 : 4);
+      if (r === undefined) return false;
+      sweepRel = r;
+      return true;
+    }
+    case K.O: return S.imm(4) !== undefined && (S.adsz || S.imm(4) !== undefined);
+    case K.E: case K.Em: case K.X0: case K.G: case K.Z: case K.A: case K.C: case K.D: case K.One: case K.X: case K.Y:
+    case K.SgOp: case K.V: case K.W: case K.H: case K.B: case K.F0: case K.Fi: case K.P: case K.Q: case K.Cr: case K.Dr:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function decodeInsn(code: Uint8Array, offset: number, address: number, sweeping: boolean): Insn | undefined {
   S.reset(code, offset);
   const c = code;
   let b = 0;
@@ -244,10 +290,20 @@ export function decode(code: Uint8Array, offset: number, address: number): Insn 
   const osz = S.w ? 8 : S.opsz ? 2 : e.d64 ? 8 : 4;
   const rex = S.rex !== 0;
   const specs = e.ops;
-  const ops: Operand[] = [];
   let rel = 0;
   let relAt = -1;
-  for (let i = 0; i < specs.length; i++) {
+  const skip = sweeping && e.mn[OSZ_INDEX[osz]] !== 'lea';
+  if (skip) {
+    sweepRel = 0;
+    for (let i = 0; i < specs.length; i++) {
+      const o = specs[i];
+      if (o.k === K.J) relAt = 0;
+      if (!skipOperand(o.k, resolveSize(o.size, osz), table, op)) return undefined;
+    }
+    rel = sweepRel;
+  }
+  const ops: Operand[] = skip ? NO_OPERANDS : [];
+  for (let i = 0; i < (skip ? 0 : specs.length); i++) {
     const o = specs[i];
     const size = resolveSize(o.size, osz);
     let x: Operand;
@@ -423,7 +479,7 @@ export function decode(code: Uint8Array, offset: number, address: number): Insn 
     if (pi < e.pred.length) mnemonic = e.pred[pi];
     else {
       mnemonic = e.mn[1];
-      ops.push({ kind: 'imm', value: BigInt(pi), size: 1 });
+      if (!skip) ops.push({ kind: 'imm', value: BigInt(pi), size: 1 });
     }
   } else {
     mnemonic = mnemonicOf(e, osz, S.rep === 0xf2 && e.bnd);
@@ -443,12 +499,12 @@ export function decode(code: Uint8Array, offset: number, address: number): Insn 
     target: undefined,
     flagsRead: e.flagsRead,
     flagsWritten: e.flagsWritten,
-    prefixes: S.anyPfx || S.rex || S.vex ? prefixList() : undefined,
+    prefixes: !skip && (S.anyPfx || S.rex || S.vex) ? prefixList() : undefined,
   };
   if (relAt >= 0) {
     const t = address + length + rel;
     insn.target = t;
-    (ops[relAt] as { value: bigint }).value = BigInt(t);
+    if (!skip) (ops[relAt] as { value: bigint }).value = BigInt(t);
   }
   return insn;
 }
