@@ -116,4 +116,25 @@ describe('code discovery', () => {
     const full = discoverCode(readElf(readFileSync(original)), decoderFor('x86_64'));
     expect(code.stats.instructions).toBeLessThanOrEqual(full.stats.instructions * 1.01);
   });
+
+  it.each(['x86_64-glibc', 'aarch64-glibc'])(
+    "%s: a call that ends its function does not fall through (glibc's malloc_printerr ends with a call to __libc_message, which returns to other callers)",
+    (variant) => {
+      const elf = readElf(readFileSync(corpusBinaries().find(([v, n]) => v === variant && n === 'bintrees')![2]));
+      const at = new Map(elf.symbols().map((s) => [s.name, s.value]));
+      const code = discoverCode(elf, decoderFor(elf.arch!));
+      expect(code.noReturn.has(at.get('malloc_printerr')!)).toBe(true);
+      expect(code.noReturn.has(at.get('__libc_message')!)).toBe(false);
+      // the block that makes the call has no successor, and nothing after it is decoded as its code
+      const printerr = code.functions.get(at.get('malloc_printerr')!)!;
+      const calling = printerr.blocks.map((b) => code.blocks.get(b)!).filter((b) => b.calls.some(([, t]) => t === at.get('__libc_message')));
+      expect(calling.length).toBeGreaterThan(0);
+      for (const b of calling) expect(b.succs).toEqual([]);
+      // callers of malloc_printerr (free's checks in _int_free) stop there too
+      const intFree = code.functions.get(at.get('_int_free')!)!;
+      const callers = intFree.blocks.map((b) => code.blocks.get(b)!).filter((b) => b.calls.some(([, t]) => t === at.get('malloc_printerr')));
+      expect(callers.length).toBeGreaterThan(3);
+      for (const b of callers) expect(b.succs).not.toContain(b.end);
+    },
+  );
 });

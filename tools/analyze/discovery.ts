@@ -125,6 +125,8 @@ class Discovery {
   private names = new Map<number, string>();
   /** function symbol → its end (value + size), where the symbol table gives a size */
   private extents = new Map<number, number>();
+  /** the same, by end: the starts of the functions that end there */
+  private extentEnds = new Map<number, number[]>();
   private fnQueue: number[] = [];
   private instructions = 0;
 
@@ -155,6 +157,7 @@ class Discovery {
       // stripped binaries: the FDE gives the function's extent
       if (!this.extents.has(f.start)) this.extents.set(f.start, f.end);
     }
+    for (const [s, e] of this.extents) this.extentEnds.set(e, [...(this.extentEnds.get(e) ?? []), s]);
     for (const a of elf.irelatives()) this.root(a, 'ifunc');
     for (const a of this.initArrays()) this.root(a, 'init');
     for (const a of extraRoots) this.root(a, 'dataref');
@@ -295,11 +298,12 @@ class Discovery {
           this.root(i.target, 'call');
           calls.push([i.address, i.target]);
         }
-        if (i.target !== undefined && this.noReturn.has(i.target)) break;
+        if ((i.target !== undefined && this.noReturn.has(i.target)) || this.endsFunction(i)) break;
         continue;
       }
       if (i.flow === 'icall') {
         this.unresolved.push({ address: i.address, kind: 'icall', mnemonic: i.mnemonic });
+        if (this.endsFunction(i)) break;
         continue;
       }
       if (i.flow === 'jump' || i.flow === 'cjump') {
@@ -328,6 +332,17 @@ class Discovery {
     if (term === 'cjump' || term === 'seq' || term === 'call' || term === 'syscall' || term === 'interrupt') this.fallthroughPred.set(b.end, b);
     if (term === 'cjump' && last.target !== undefined && !this.branchPred.has(last.target)) this.branchPred.set(last.target, b);
     return b;
+  }
+
+  /**
+   * Whether a call is the last instruction of the function holding it (its FDE or sized
+   * symbol ends right after it): a compiler puts nothing after a call that does not return
+   * (glibc's malloc_printerr ends with its call to __libc_message, which returns for other
+   * callers), and control never falls from one function into the next. Such a call site
+   * has no fall-through edge; the function is then found not to return if no other path does.
+   */
+  private endsFunction(call: Insn): boolean {
+    return this.extentEnds.get(call.address + call.length)?.some((s) => s <= call.address) ?? false;
   }
 
   /** A branch lands inside block `owner` at instruction `at`: cut the block in two. */

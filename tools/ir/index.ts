@@ -42,9 +42,14 @@ export type Stmt =
 export type Terminator =
   | { k: 'jump'; to: number }
   | { k: 'branch'; cond: Expr; to: number; else: number }
-  /** direct call; the return address is already on the guest stack */
-  | { k: 'call'; target: number; ret: number }
-  | { k: 'icall'; pc: Expr; ret: number }
+  /**
+   * direct call; the return address is already on the guest stack. `noReturn`: discovery
+   * found that control never comes back to `ret` (the callee never returns, or the call ends
+   * its function), so `ret` is no successor; should it come back, it goes up like any other
+   * unexpected return address.
+   */
+  | { k: 'call'; target: number; ret: number; noReturn?: boolean }
+  | { k: 'icall'; pc: Expr; ret: number; noReturn?: boolean }
   | { k: 'ret'; pc: Expr }
   /** indirect jump; `targets` are the known in-function destinations (jump tables) */
   | { k: 'ijump'; pc: Expr; targets: number[] }

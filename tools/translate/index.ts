@@ -339,6 +339,9 @@ function liftAll(elf: Elf, decoder: Decoder, front: FrontEnd, code: CodeMap, bas
   };
   let blocks = 0;
   let instructions = 0;
+  // where calls that never come back end: the blocks discovery ended at such a call
+  const deadCallEnds = new Set<number>();
+  for (const b of code.blocks.values()) if ((b.terminator === 'call' || b.terminator === 'icall') && !b.succs.includes(b.end)) deadCallEnds.add(b.end);
   const entries = [...code.functions.keys()].sort((a, b) => a - b);
   let done = 0;
   for (const entry of entries) {
@@ -406,6 +409,7 @@ function liftAll(elf: Elf, decoder: Decoder, front: FrontEnd, code: CodeMap, bas
         if (ir.end.k === 'ijump') ir.end.targets = tables.get(g[0].address) ?? [];
         // discovery stopped at bytes no decoder knows: falling into them is SIGILL, said so
         const next = last.address + last.length - base;
+        if ((ir.end.k === 'call' || ir.end.k === 'icall') && deadCallEnds.has(next)) ir.end.noReturn = true;
         if (ir.end.k === 'jump' && ir.end.to === next + base && !code.blocks.has(next) && !code.functions.has(next)) {
           ir.end = { k: 'fault', pc: next + base, signal: 4, reason: 'an instruction the decoder does not know' };
         }
@@ -452,7 +456,7 @@ function reachableBlocks(blocks: BlockIR[], entry: number, resumable: number[]):
     const t = b.end;
     if (t.k === 'jump') work.push(t.to);
     else if (t.k === 'branch') work.push(t.to, t.else);
-    else if (t.k === 'call' || t.k === 'icall') work.push(t.ret);
+    else if ((t.k === 'call' || t.k === 'icall') && !t.noReturn) work.push(t.ret);
     else if (t.k === 'ijump') work.push(...t.targets);
   }
   return seen;

@@ -341,7 +341,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         const me = rl.addBlock(seal([...em.spill(out), ...save, set]));
         ref.set(b.start, me);
         pending.push(() => {
-          if (blocks.has(t.ret)) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(none, t.ret));
+          if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(none, t.ret));
           rl.addBranch(me, resumeBlock(), 0, 0);
         });
         break;
@@ -483,7 +483,7 @@ function successors(f: FunctionIR, blocks: Map<number, BlockIR>, b: BlockIR): nu
     switch (t.k) {
       case 'jump': return [t.to];
       case 'branch': return [t.to, t.else];
-      case 'call': case 'icall': return [t.ret, ...f.resumable];
+      case 'call': case 'icall': return t.noReturn ? f.resumable : [t.ret, ...f.resumable];
       case 'ijump': return t.targets;
       default: return [];
     }
