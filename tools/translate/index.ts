@@ -16,6 +16,7 @@ import { analyzeSyscalls } from '../analyze/syscalls.js';
 import { lastAtOrBefore } from '../common/search.js';
 import { encodeFunctions, MAP_FORMAT, type FunctionRecord, type TranslationMap } from './map.js';
 import { GUEST_TOP } from '../vkernel/memory.js';
+import { GUARD } from '../wasm/emit.js';
 
 /** Where a static-pie executable is placed: low, so guest pointers stay 32-bit. */
 export const PIE_BASE = 0x400000;
@@ -148,7 +149,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     ],
     stackPointer: front.stackPointer,
     callPushes: front.callPushes,
-    addressLimit: GUEST_TOP,
+    addressSpace: { low: Math.max(GUARD, layout.start), limit: GUEST_TOP },
     optimize: opts.optimize,
   });
   return {
@@ -286,6 +287,8 @@ function functionBlocks(code: CodeMap, entry: number): Block[] {
 
 interface Layout {
   segments: { addr: number; bytes: Uint8Array }[];
+  /** the first page of the image, and where it ends */
+  start: number;
   end: number;
   phdr: number;
   codeBase: number;
@@ -296,6 +299,7 @@ function imageLayout(elf: Elf, base: number): Layout {
   const loads = elf.segments.filter((s) => s.type === 1);
   if (!loads.length) throw new TranslateError('the executable has no loadable segments');
   const segments: Layout['segments'] = [];
+  let start = Infinity;
   let end = 0;
   let codeBase = Infinity;
   let codeEnd = 0;
@@ -306,6 +310,7 @@ function imageLayout(elf: Elf, base: number): Layout {
     const data = elf.bytes.subarray(s.offset, s.offset + s.filesz);
     while (n > 0 && data[n - 1] === 0) n--;
     if (n) segments.push({ addr, bytes: data.subarray(0, n) });
+    start = Math.min(start, addr - (addr % PAGE));
     end = Math.max(end, addr + s.memsz);
     if (s.flags & 1) {
       codeBase = Math.min(codeBase, addr);
@@ -315,7 +320,7 @@ function imageLayout(elf: Elf, base: number): Layout {
   const phdrSeg = elf.segments.find((s) => s.type === 6);
   const first = loads.find((s) => s.offset <= elf.header.phoff && elf.header.phoff < s.offset + s.filesz);
   const phdr = phdrSeg ? phdrSeg.vaddr + base : first ? first.vaddr + (elf.header.phoff - first.offset) + base : 0;
-  return { segments, end: Math.ceil(end / PAGE) * PAGE, phdr, codeBase, codeEnd };
+  return { segments, start, end: Math.ceil(end / PAGE) * PAGE, phdr, codeBase, codeEnd };
 }
 
 interface Lifted {

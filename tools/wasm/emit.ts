@@ -22,6 +22,16 @@ const LOADS: Record<string, Record<number, [string, string?]>> = {
 /** the unmapped low pages: a null pointer dereference faults as on Linux */
 export const GUARD = 0x10000;
 
+/**
+ * The guest addresses a checked access may touch: from `low`, the first page of the image
+ * (at least GUARD: the vkernel maps nothing below the image), up to `limit`, the top of the
+ * guest address space.
+ */
+export interface AddressSpace {
+  low: number;
+  limit: number;
+}
+
 /** a helper or import, and whether calling it reads or writes guest state slots */
 export interface FnInfo {
   name: string;
@@ -51,9 +61,9 @@ export class Emitter {
      * back before anything that leaves the function or lets other code see the state.
      */
     private cached = new Map<string, number>(),
-    /** an i64 local for checked addresses, and the top of the guest address space */
+    /** an i64 local for checked addresses, and the guest address space they are checked against */
     private scratch?: number,
-    private limit?: number,
+    private space?: AddressSpace,
   ) {}
 
   /**
@@ -73,14 +83,17 @@ export class Emitter {
 
   /**
    * Checked guest addresses of the block so far, by their variable part (temps never change
-   * once set): the smallest displacement checked. Once base + d1 passed the check, base + d2
-   * for d1 <= d2 < d1 + 2^32 - limit lies in [GUARD, 2^32): it cannot wrap into the guard
-   * pages, and at or above the limit, where the wasm memory ends (the vkernel never grows it
-   * past GUEST_TOP), the engine's own bounds check traps (SIGSEGV, without the address). So
-   * `[rbx+8]` after `[rbx]` needs no check of its own. Checks made inside a statement count
-   * from the next statement on (`pending`), and those inside one arm of an `if` not after it.
+   * once set): the smallest and largest displacements checked. Once base + d1 passed the
+   * check (it lies in [low, limit)), base + d2 for d1 - (low - GUARD) <= d2 < d1 + 2^32 - limit
+   * lies in [GUARD, 2^32): it cannot wrap into the guard pages, below `low` nothing is ever
+   * mapped (an access there that goes unchecked reads memory the guest cannot own, as any
+   * unmapped address above the image does), and at or above the limit, where the wasm memory
+   * ends (the vkernel never grows it past GUEST_TOP), the engine's own bounds check traps
+   * (SIGSEGV, without the address). So `[rbx+8]` after `[rbx]`, and a push after a push, need
+   * no check of their own. Checks made inside a statement count from the next statement on
+   * (`pending`), and those inside one arm of an `if` not after it.
    */
-  private checked = new Map<string, bigint>();
+  private checked = new Map<string, [bigint, bigint]>();
   private pending: [string, bigint][] = [];
 
   /** starts emitting a block entered with `dirty` and `loaded` slots (see stateAfter) */
@@ -274,14 +287,18 @@ export class Emitter {
     }
   }
 
-  /** a checked guest address: SIGSEGV outside [GUARD, limit), else the i32 wasm address */
+  /** a checked guest address: SIGSEGV outside [low, limit), else the i32 wasm address */
   private guestAddr(a: Expr): Ref {
     const m = this.mod;
-    if (this.scratch === undefined || this.limit === undefined) return m.i32.wrap(this.expr(a));
+    const space = this.space;
+    if (this.scratch === undefined || space === undefined) return m.i32.wrap(this.expr(a));
     const at = addressParts(a);
     if (at) {
-      const d1 = this.checked.get(at.key);
-      if (d1 !== undefined && at.disp >= d1 && at.disp - d1 < 2n ** 32n - BigInt(this.limit)) return m.i32.wrap(this.expr(a));
+      const range = this.checked.get(at.key);
+      const below = BigInt(space.low - GUARD);
+      const above = 2n ** 32n - BigInt(space.limit);
+      const near = (d1: bigint) => at.disp >= d1 - below && at.disp < d1 + above;
+      if (range && (near(range[0]) || near(range[1]))) return m.i32.wrap(this.expr(a));
       this.pending.push([at.key, at.disp]);
     }
     const s = this.scratch;
@@ -291,7 +308,7 @@ export class Emitter {
       [
         m.local.set(s, this.expr(a)),
         m.if(
-          m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(GUARD))), m.i64.const(BigInt(this.limit - GUARD))),
+          m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
           // segv does not return: saying so frees the engine from keeping every live value
           // across the call (register pressure in hot loops)
           m.block(null, [m.call(this.fn('segv').name, [get()], binaryen.none), m.unreachable()]),
@@ -321,8 +338,8 @@ export class Emitter {
     const pre = this.loadFor(...this.operands(s));
     const code = this.plain(s);
     for (const [key, d] of this.pending) {
-      const d1 = this.checked.get(key);
-      if (d1 === undefined || d < d1) this.checked.set(key, d);
+      const r = this.checked.get(key);
+      this.checked.set(key, r ? [d < r[0] ? d : r[0], d > r[1] ? d : r[1]] : [d, d]);
     }
     this.pending = [];
     return pre.length ? this.mod.block(null, [...pre, code], binaryen.none) : code;

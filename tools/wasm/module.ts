@@ -12,7 +12,7 @@
 // - imports from `vkernel` are the syscall gate and the helpers named in `imports`.
 import binaryen from 'binaryen';
 import type { BlockIR, Expr, FunctionIR, SlotDecl, Stmt, Terminator, Ty } from '../ir/index.js';
-import { Emitter, wasmType, type FnInfo, type Ref } from './emit.js';
+import { Emitter, wasmType, type AddressSpace, type FnInfo, type Ref } from './emit.js';
 
 export interface ImportDecl {
   name: string;
@@ -41,8 +41,8 @@ export interface ModuleInput {
   stackPointer: string;
   /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
   callPushes: number;
-  /** the top of the guest address space: checked accesses at or above it fault */
-  addressLimit: number;
+  /** the guest addresses checked accesses may touch (see AddressSpace) */
+  addressSpace: AddressSpace;
   /** binaryen optimisation level (0-3) */
   optimize: number;
 }
@@ -116,7 +116,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   );
 
   const entries = new Set(input.functions.map((f) => f.entry));
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, callPushes: input.callPushes, limit: input.addressLimit };
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, callPushes: input.callPushes, space: input.addressSpace };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -202,7 +202,7 @@ interface FnContext {
   entries: Set<number>;
   sp: string;
   callPushes: number;
-  limit: number;
+  space: AddressSpace;
 }
 
 /** passes through loop heads between two re-entries (see addFunction): rare enough to cost nothing */
@@ -224,7 +224,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   }
   const scratch = spLocal + 1 + cacheTypes.length;
   const tierLocal = scratch + 1;
-  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, scratch, ctx.limit);
+  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, scratch, ctx.space);
   const stateIn = stateAtEntry(f, blocks, em);
   const allCached = new Set(cached.keys());
   const none = new Set<string>();
