@@ -50,7 +50,7 @@ export class Program {
     let n = 0;
     for (const r of this.ranges) {
       for (let off = 0; off < r.bytes.length; ) {
-        const i = decoder.sweep ? decoder.sweep(r.bytes, off, r.address + off) : decoder.decode(r.bytes, off, r.address + off);
+        const i = decoder.sweep(r.bytes, off, r.address + off);
         if (!i) {
           this.undecodable++;
           off += step;

@@ -97,7 +97,7 @@ function flowsInto(r: Range, fdes: { start: number; end: number }[], f: { start:
 function reaches(r: Range, from: number, address: number, decoder: Decoder): boolean | undefined {
   let a = from;
   while (a < address) {
-    const i = decoder.sweep ? decoder.sweep(r.bytes, a - r.address, a) : decoder.decode(r.bytes, a - r.address, a);
+    const i = decoder.sweep(r.bytes, a - r.address, a);
     if (!i) return undefined;
     a += i.length;
   }

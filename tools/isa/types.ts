@@ -92,7 +92,7 @@ export interface Decoder {
   /**
    * decode() for a linear sweep that reads only address, length, flow, target and mnemonic:
    * it may leave out the operands of instructions other than x86_64 `lea` (the code
-   * addresses taken), and the prefixes. Absent where it would save nothing.
+   * addresses taken), and the prefixes. The same as decode() where it would save nothing.
    */
-  sweep?(code: Uint8Array, offset: number, address: number): Insn | undefined;
+  sweep(code: Uint8Array, offset: number, address: number): Insn | undefined;
 }

@@ -63,8 +63,12 @@ export class Emitter {
     private cached = new Map<string, number>(),
     /** an i64 local for checked addresses, and the guest address space they are checked against */
     private scratch?: number,
-    private space?: AddressSpace,
-  ) {}
+    space?: AddressSpace,
+  ) {
+    // how far below and above a checked address another displacement of its base stays safe (see checked)
+    this.space = space && { ...space, below: BigInt(space.low - GUARD), above: 2n ** 32n - BigInt(space.limit) };
+  }
+  private space?: AddressSpace & { below: bigint; above: bigint };
 
   /**
    * The cached slots written since they were last loaded from or stored to their globals,
@@ -295,9 +299,7 @@ export class Emitter {
     const at = addressParts(a);
     if (at) {
       const range = this.checked.get(at.key);
-      const below = BigInt(space.low - GUARD);
-      const above = 2n ** 32n - BigInt(space.limit);
-      const near = (d1: bigint) => at.disp >= d1 - below && at.disp < d1 + above;
+      const near = (d1: bigint) => at.disp >= d1 - space.below && at.disp < d1 + space.above;
       if (range && (near(range[0]) || near(range[1]))) return m.i32.wrap(this.expr(a));
       this.pending.push([at.key, at.disp]);
     }

@@ -25,11 +25,16 @@ function decodeGroup(w: number, a: number): Insn | undefined {
   return undefined; // reserved, SME: reported as unknown
 }
 
+function decode(code: Uint8Array, offset: number, address: number): Insn | undefined {
+  if (offset + 4 > code.length || offset < 0) return undefined;
+  const w = (code[offset] | (code[offset + 1] << 8) | (code[offset + 2] << 16) | (code[offset + 3] << 24)) >>> 0;
+  return decodeA64(w, address);
+}
+
 export const aarch64Decoder: Decoder = {
   arch: 'aarch64',
-  decode(code, offset, address) {
-    if (offset + 4 > code.length || offset < 0) return undefined;
-    const w = (code[offset] | (code[offset + 1] << 8) | (code[offset + 2] << 16) | (code[offset + 3] << 24)) >>> 0;
-    return decodeA64(w, address);
-  },
+  decode,
+  // the sweep reads adr/adrp/add operands here (PageAddresses), and the fixed-width decoder
+  // builds few objects: the full decoding serves
+  sweep: decode,
 };
