@@ -64,6 +64,8 @@ export class Emitter {
     /** an i64 local for checked addresses, and the guest address space they are checked against */
     private scratch?: number,
     space?: AddressSpace,
+    /** the return of guest address `pc` from the function, where `loaded` are the loaded slots (a `leave`) */
+    private exit: (pc: Ref, loaded: Set<string>) => Ref = (pc) => mod.return(pc),
   ) {
     // how far below and above a checked address another displacement of its base stays safe (see checked)
     this.space = space && { ...space, below: BigInt(space.low - GUARD), above: 2n ** 32n - BigInt(space.limit) };
@@ -384,7 +386,7 @@ export class Emitter {
       case 'fill':
         return m.memory.fill(this.expr(s.dst), this.expr(s.byte), this.expr(s.n));
       case 'leave':
-        return m.block(null, [...this.spill(), m.return(this.expr(s.pc))], binaryen.none);
+        return m.block(null, [...this.spill(), this.exit(this.expr(s.pc), this.loaded)], binaryen.none);
     }
   }
 

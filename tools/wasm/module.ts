@@ -4,9 +4,11 @@
 // Shape of the module (the vkernel relies on it):
 // - memory `memory`: guest addresses map 1:1 (data segments hold the loaded image);
 // - one mutable global per state slot, exported as `s.<slot>`;
-// - each guest function is `(func (param $pc i32) (result i32))`: entered at its start, it
-//   runs until the guest returns or jumps out and returns the guest address to continue at;
-//   a direct call compares that with its return address and goes on, or passes it up;
+// - each guest function is `(func (param $pc i32) (param $sp i64) (result i32 i64))`: entered
+//   at its start, it runs until the guest returns or jumps out and returns the guest address
+//   to continue at; a direct call compares that with its return address and goes on, or
+//   passes it up. The guest stack pointer travels in and out with the call, not through its
+//   global (see GuestFn);
 // - table `fns` maps `pc - codeBase` to the function starting there; `dispatch(pc)` is the
 //   one way into code the translator could not resolve statically; `run(pc)` loops on it;
 // - imports from `vkernel` are the syscall gate and the helpers named in `imports`.
@@ -72,9 +74,17 @@ const FEATURES =
   binaryen.Features.NontrappingFPToInt |
   binaryen.Features.TailCall |
   binaryen.Features.ReferenceTypes |
-  binaryen.Features.RelaxedSIMD;
+  binaryen.Features.RelaxedSIMD |
+  binaryen.Features.Multivalue;
 
-const PC_FN = binaryen.createType([binaryen.i32]);
+/**
+ * The type of every guest function, dispatch and jumpOut: (pc, sp) -> (pc, sp). The stack
+ * pointer is a parameter and a result rather than only a global because every call and
+ * return depends on it: through a global it went from a store to a load twice per call,
+ * and each push and pop waited on that.
+ */
+const GuestFn = { params: binaryen.createType([binaryen.i32, binaryen.i64]), results: binaryen.createType([binaryen.i32, binaryen.i64]) };
+const ADDR_FN = binaryen.createType([binaryen.i32]);
 const MAX_SWITCH = 4096;
 
 export function fnName(entry: number): string {
@@ -115,6 +125,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     input.segments.map((s) => ({ offset: mod.i32.const(s.addr), data: s.bytes, passive: false })),
   );
 
+  if (slots.get(input.stackPointer) !== 'i64') throw new Error(`wasm back end: the stack pointer slot ${input.stackPointer} must be an i64`);
   const entries = new Set(input.functions.map((f) => f.entry));
   const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, callPushes: input.callPushes, space: input.addressSpace };
   for (const f of input.functions) addFunction(ctx, f);
@@ -124,14 +135,15 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   mod.addTable('fns', size, size);
   for (const f of input.functions) mod.addActiveElementSegment('fns', `e${f.entry.toString(16)}`, [fnName(f.entry)], mod.i32.const(f.entry - input.codeBase));
   const pc = () => mod.local.get(0, binaryen.i32);
+  const sp = () => mod.local.get(1, binaryen.i64);
   mod.addFunction(
     'dispatch',
-    PC_FN,
-    binaryen.i32,
+    GuestFn.params,
+    GuestFn.results,
     [],
     mod.block(null, [
       mod.global.set('s.dpc', pc()),
-      mod.return_call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc()], PC_FN, binaryen.i32),
+      mod.return_call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), sp()], GuestFn.params, GuestFn.results),
     ]),
   );
   // jumpOut(pc): an indirect jump leaving its function: a tail call when a function starts at
@@ -139,25 +151,46 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   const idx = () => mod.i32.sub(pc(), mod.i32.const(input.codeBase));
   mod.addFunction(
     'jumpOut',
-    PC_FN,
-    binaryen.i32,
+    GuestFn.params,
+    GuestFn.results,
     [],
     mod.block(null, [
-      mod.if(mod.i32.ge_u(idx(), mod.i32.const(size)), mod.return(pc())),
-      mod.if(mod.ref.is_null(mod.table.get('fns', idx(), binaryen.funcref)), mod.return(pc())),
+      mod.if(mod.i32.ge_u(idx(), mod.i32.const(size)), mod.return(mod.tuple.make([pc(), sp()]))),
+      mod.if(mod.ref.is_null(mod.table.get('fns', idx(), binaryen.funcref)), mod.return(mod.tuple.make([pc(), sp()]))),
       mod.global.set('s.dpc', pc()),
-      mod.return_call_indirect('fns', idx(), [pc()], PC_FN, binaryen.i32),
-    ], binaryen.i32),
+      mod.return_call_indirect('fns', idx(), [pc(), sp()], GuestFn.params, GuestFn.results),
+    ], GuestFn.results),
   );
-  mod.addFunction('run', PC_FN, binaryen.none, [], mod.loop('top', mod.block(null, [mod.local.set(0, mod.call('dispatch', [pc()], binaryen.i32)), mod.br('top')])));
+  // run(pc): dispatches until the guest exits; the stack pointer goes back to its global
+  // whenever an address comes up to here (the vkernel reads the state there)
+  const next = () => mod.local.get(2, GuestFn.results);
+  mod.addFunction(
+    'run',
+    ADDR_FN,
+    binaryen.none,
+    [binaryen.i64, GuestFn.results],
+    mod.block(null, [
+      mod.local.set(1, mod.global.get(`s.${input.stackPointer}`, binaryen.i64)),
+      mod.loop(
+        'top',
+        mod.block(null, [
+          mod.local.set(2, mod.call('dispatch', [pc(), sp()], GuestFn.results)),
+          mod.local.set(0, mod.tuple.extract(next(), 0)),
+          mod.local.set(1, mod.tuple.extract(next(), 1)),
+          mod.global.set(`s.${input.stackPointer}`, sp()),
+          mod.br('top'),
+        ]),
+      ),
+    ]),
+  );
   mod.addFunctionExport('run', 'run');
   mod.addFunctionExport('dispatch', 'dispatch');
   mod.addTableExport('fns', 'fns');
   // vsave(addr)/vload(addr): the vector slots to and from memory (JS cannot read v128 globals)
   const vslots = input.slots.filter((s) => s.ty === 'v128');
   const at = (k: number) => mod.i32.add(mod.local.get(0, binaryen.i32), mod.i32.const(k * 16));
-  mod.addFunction('vsave', PC_FN, binaryen.none, [], mod.block(null, vslots.map((s, k) => mod.v128.store(0, 1, at(k), mod.global.get(`s.${s.name}`, binaryen.v128)))));
-  mod.addFunction('vload', PC_FN, binaryen.none, [], mod.block(null, vslots.map((s, k) => mod.global.set(`s.${s.name}`, mod.v128.load(0, 1, at(k))))));
+  mod.addFunction('vsave', ADDR_FN, binaryen.none, [], mod.block(null, vslots.map((s, k) => mod.v128.store(0, 1, at(k), mod.global.get(`s.${s.name}`, binaryen.v128)))));
+  mod.addFunction('vload', ADDR_FN, binaryen.none, [], mod.block(null, vslots.map((s, k) => mod.global.set(`s.${s.name}`, mod.v128.load(0, 1, at(k))))));
   mod.addFunctionExport('vsave', 'vsave');
   mod.addFunctionExport('vload', 'vload');
   for (const [name, json] of input.sections) mod.addCustomSection(name, new TextEncoder().encode(JSON.stringify(json)));
@@ -211,23 +244,35 @@ const REENTRY_PERIOD = 1 << 16;
 function addFunction(ctx: FnContext, f: FunctionIR): void {
   const { mod } = ctx;
   const blocks = new Map<number, BlockIR>(f.blocks.map((b) => [b.start, b]));
-  const rLocal = 1 + f.temps.length;
+  // locals: the parameters pc and sp, the temps, then these
+  const rLocal = 2 + f.temps.length;
   const labelLocal = rLocal + 1;
   const spLocal = labelLocal + 1;
-  // guest state slots live in locals inside the function (see Emitter)
-  const used = slotsUsed(f);
+  const resultLocal = spLocal + 1;
+  // guest state slots live in locals inside the function (see Emitter); the stack pointer
+  // always, as it comes in as a parameter
+  const used = slotsUsed(f).add(ctx.sp);
   const cached = new Map<string, number>();
   const cacheTypes: number[] = [];
   for (const name of [...used].filter((n) => !UNCACHED.has(n)).sort()) {
-    cached.set(name, spLocal + 1 + cacheTypes.length);
+    cached.set(name, resultLocal + 1 + cacheTypes.length);
     cacheTypes.push(wasmType(ctx.slots.get(name)!));
   }
-  const scratch = spLocal + 1 + cacheTypes.length;
+  const scratch = resultLocal + 1 + cacheTypes.length;
   const tierLocal = scratch + 1;
-  const em = new Emitter(mod, 1, ctx.slots, ctx.fns, cached, scratch, ctx.space);
-  const stateIn = stateAtEntry(f, blocks, em);
+  const spType = binaryen.i64;
+  const spCache = cached.get(ctx.sp)!;
+  /** the stack pointer where `loaded` are the loaded slots (when not loaded, its global holds it) */
+  const spNow = (loaded: Set<string>) => (loaded.has(ctx.sp) ? mod.local.get(spCache, spType) : mod.global.get(`s.${ctx.sp}`, spType));
+  /** the return of `pc`, with the stack pointer as the emitter has it */
+  const retWith = (pc: Ref, loaded: Set<string>) => mod.return(mod.tuple.make([pc, spNow(loaded)]));
+  const em = new Emitter(mod, 2, ctx.slots, ctx.fns, cached, scratch, ctx.space, retWith);
+  /** the state at entry and after a call: only the stack pointer is loaded, and its global is stale */
+  const carried = new Set([ctx.sp]);
+  const stateIn = stateAtEntry(f, blocks, em, carried);
   const allCached = new Set(cached.keys());
-  const none = new Set<string>();
+  /** the dirty slots but the stack pointer: what a call, return or tail call writes back */
+  const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => n !== ctx.sp));
   /** the loaded slots where each block ends (nothing after a call) */
   const loadedOut = new Map<number, Set<string>>();
   /** code on the edge into block `to` from where `have` are loaded: loads of what `to` expects loaded */
@@ -243,35 +288,33 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const i32c = (n: number) => mod.i32.const(n | 0);
   const r = () => mod.local.get(rLocal, binaryen.i32);
 
-  /** control leaves this function for guest address `pc` (an i32 expression), with `dirty` slots to write back */
-  const leave = (dirty: Set<string>, pc: Ref, known?: number): Ref =>
+  /** control leaves this function for guest address `pc` (an i32 expression), with `dirty` slots to write back and `loaded` ones */
+  const leave = (dirty: Set<string>, loaded: Set<string>, pc: Ref, known?: number): Ref =>
     mod.block(
       null,
       [
-        ...em.spill(dirty),
+        ...em.spill(toSpill(dirty)),
         known !== undefined && ctx.entries.has(known)
-          ? mod.return_call(fnName(known), [i32c(known)], binaryen.i32)
-          : mod.return_call('jumpOut', [pc], binaryen.i32),
+          ? mod.return_call(fnName(known), [i32c(known), spNow(loaded)], GuestFn.results)
+          : mod.return_call('jumpOut', [pc, spNow(loaded)], GuestFn.results),
       ],
       binaryen.none,
     );
-  const ret = (dirty: Set<string>, pc: Ref): Ref => mod.block(null, [...em.spill(dirty), mod.return(pc)], binaryen.none);
+  const ret = (dirty: Set<string>, loaded: Set<string>, pc: Ref): Ref => mod.block(null, [...em.spill(toSpill(dirty)), retWith(pc, loaded)], binaryen.none);
   const exitBlock = (code: Ref) => rl.addBlock(code);
-  const spType = wasmType(ctx.slots.get(ctx.sp)!);
   // a callee handed back another address than its return address: resume here or pass it up
   let resume: number | undefined;
   const resumeBlock = (): number => {
     if (resume !== undefined) return resume;
-    // the callee's return reloaded the state: nothing is dirty
-    if (!resumable) return (resume = exitBlock(ret(new Set(), r())));
+    // the callee wrote back everything but the stack pointer it returned
+    if (!resumable) return (resume = exitBlock(ret(new Set(), carried, r())));
     resume = rl.addBlock(mod.nop());
     // the stack pointer is back where it was before the call pushed its return address
-    const sameFrame = () =>
-      mod.i64.eq(mod.global.get(`s.${ctx.sp}`, spType), mod.i64.add(mod.local.get(spLocal, spType), mod.i64.const(BigInt(ctx.callPushes))));
+    const sameFrame = () => mod.i64.eq(spNow(carried), mod.i64.add(mod.local.get(spLocal, spType), mod.i64.const(BigInt(ctx.callPushes))));
     for (const a of [...new Set(f.resumable)].sort((x, y) => x - y)) {
-      if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), edge(none, a));
+      if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), edge(carried, a));
     }
-    rl.addBranch(resume, exitBlock(ret(new Set(), r())), 0, 0);
+    rl.addBranch(resume, exitBlock(ret(new Set(), carried, r())), 0, 0);
     return resume;
   };
 
@@ -284,11 +327,11 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   // relooper would dispatch on a label inside the loops.)
   const heads = loopHeads(f, blocks);
   const count = () => mod.i32.sub(mod.local.get(tierLocal, binaryen.i32), i32c(1));
-  const reentry = (head: number, dirty: Set<string>): Ref =>
+  const reentry = (head: number, dirty: Set<string>, loaded: Set<string>): Ref =>
     heads.outer.has(head)
       ? mod.if(
           mod.i32.le_s(mod.local.tee(tierLocal, count(), binaryen.i32), i32c(0)),
-          mod.block(null, [...em.spill(dirty), mod.return_call(fnName(f.entry), [i32c(head)], binaryen.i32)]),
+          mod.block(null, [...em.spill(toSpill(dirty)), mod.return_call(fnName(f.entry), [i32c(head), spNow(loaded)], GuestFn.results)]),
         )
       : mod.local.set(tierLocal, count());
 
@@ -299,12 +342,13 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     const { dirty, loaded } = stateIn.get(b.start) ?? { dirty: allCached, loaded: allCached };
     em.enter(dirty, loaded);
     const body = b.stmts.map((s) => em.stmt(s));
-    if (heads.all.has(b.start)) body.unshift(reentry(b.start, dirty));
+    if (heads.all.has(b.start)) body.unshift(reentry(b.start, dirty, loaded));
     const t: Terminator = b.end;
     // what the terminator reads is loaded at the end of the block
     body.push(...em.loadFor(...terminatorReads(t)));
     const out = em.dirtyNow();
-    loadedOut.set(b.start, t.k === 'call' || t.k === 'icall' ? none : em.loadedNow());
+    const outLoaded = em.loadedNow();
+    loadedOut.set(b.start, t.k === 'call' || t.k === 'icall' ? carried : outLoaded);
     const seal = (extra: Ref[]) => mod.block(null, [...body, ...extra], binaryen.none);
     switch (t.k) {
       case 'jump': {
@@ -312,13 +356,13 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
           const me = rl.addBlock(seal([]));
           ref.set(b.start, me);
           pending.push(() => rl.addBranch(me, ref.get(t.to)!, 0, from(b.start, t.to)));
-        } else ref.set(b.start, rl.addBlock(seal([leave(out, i32c(t.to), t.to)])));
+        } else ref.set(b.start, rl.addBlock(seal([leave(out, outLoaded, i32c(t.to), t.to)])));
         break;
       }
       case 'branch': {
         const me = rl.addBlock(seal([]));
         ref.set(b.start, me);
-        const target = (to: number) => (blocks.has(to) ? () => ref.get(to)! : () => exitBlock(leave(out, i32c(to), to)));
+        const target = (to: number) => (blocks.has(to) ? () => ref.get(to)! : () => exitBlock(leave(out, outLoaded, i32c(to), to)));
         const code = (to: number) => (blocks.has(to) ? from(b.start, to) : 0);
         const yes = target(t.to);
         const no = target(t.else);
@@ -331,28 +375,31 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
       }
       case 'call':
       case 'icall': {
-        const callee =
-          t.k === 'call' && ctx.entries.has(t.target)
-            ? mod.call(fnName(t.target), [i32c(t.target)], binaryen.i32)
-            : mod.call('dispatch', [t.k === 'call' ? i32c(t.target) : em.expr(t.pc)], binaryen.i32);
-        const set = mod.local.set(rLocal, callee);
-        const save = resumable ? [mod.local.set(spLocal, mod.global.get(`s.${ctx.sp}`, spType))] : [];
+        const args = [t.k === 'call' ? i32c(t.target) : em.expr(t.pc), spNow(outLoaded)];
+        const callee = t.k === 'call' && ctx.entries.has(t.target) ? fnName(t.target) : 'dispatch';
+        const result = () => mod.local.get(resultLocal, GuestFn.results);
+        const set = [
+          mod.local.set(resultLocal, mod.call(callee, args, GuestFn.results)),
+          mod.local.set(rLocal, mod.tuple.extract(result(), 0)),
+          mod.local.set(spCache, mod.tuple.extract(result(), 1)),
+        ];
+        const save = resumable ? [mod.local.set(spLocal, spNow(outLoaded))] : [];
         em.forget();
-        const me = rl.addBlock(seal([...em.spill(out), ...save, set]));
+        const me = rl.addBlock(seal([...em.spill(toSpill(out)), ...save, ...set]));
         ref.set(b.start, me);
         pending.push(() => {
-          if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(none, t.ret));
+          if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(carried, t.ret));
           rl.addBranch(me, resumeBlock(), 0, 0);
         });
         break;
       }
       case 'ret':
-        ref.set(b.start, rl.addBlock(seal([ret(out, em.expr(t.pc))])));
+        ref.set(b.start, rl.addBlock(seal([ret(out, outLoaded, em.expr(t.pc))])));
         break;
       case 'ijump': {
         const inside = [...new Set(t.targets)].filter((a) => blocks.has(a)).sort((x, y) => x - y);
         if (!inside.length) {
-          ref.set(b.start, rl.addBlock(seal([leave(out, em.expr(t.pc))])));
+          ref.set(b.start, rl.addBlock(seal([leave(out, outLoaded, em.expr(t.pc))])));
           break;
         }
         const lo = inside[0];
@@ -362,14 +409,14 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
           ref.set(b.start, me);
           pending.push(() => {
             for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [a - lo], from(b.start, a));
-            rl.addBranchForSwitch(me, exitBlock(leave(out, em.expr(t.pc))), [], 0);
+            rl.addBranchForSwitch(me, exitBlock(leave(out, outLoaded, em.expr(t.pc))), [], 0);
           });
         } else {
           const me = rl.addBlock(seal([]));
           ref.set(b.start, me);
           pending.push(() => {
             for (const a of inside) rl.addBranch(me, ref.get(a)!, mod.i32.eq(em.expr(t.pc), i32c(a)), from(b.start, a));
-            rl.addBranch(me, exitBlock(leave(out, em.expr(t.pc))), 0, 0);
+            rl.addBranch(me, exitBlock(leave(out, outLoaded, em.expr(t.pc))), 0, 0);
           });
         }
         break;
@@ -387,15 +434,16 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     // entered at its start, or at an outermost loop head by its own re-entry
     const start = entry;
     entry = rl.addBlock(mod.nop());
-    for (const h of reentries) rl.addBranch(entry, ref.get(h)!, mod.i32.eq(mod.local.get(0, binaryen.i32), i32c(h)), edge(none, h));
-    rl.addBranch(entry, start, 0, edge(none, f.entry));
+    for (const h of reentries) rl.addBranch(entry, ref.get(h)!, mod.i32.eq(mod.local.get(0, binaryen.i32), i32c(h)), edge(carried, h));
+    rl.addBranch(entry, start, 0, edge(carried, f.entry));
   }
-  const prologue = heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : [];
-  // entered with nothing loaded (unless through the re-entry dispatch, whose edges load)
-  const startLoads = reentries.length ? [] : edgeLoads(none, f.entry);
+  const prologue = [mod.local.set(spCache, mod.local.get(1, spType)), ...(heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : [])];
+  // entered with the stack pointer loaded (unless through the re-entry dispatch, whose edges load)
+  const startLoads = reentries.length ? [] : edgeLoads(carried, f.entry);
   // every path ends in a return or tail call; the relooper's structure does not show it
-  const body = mod.block(null, [...startLoads, ...prologue, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], binaryen.i32);
-  mod.addFunction(fnName(f.entry), PC_FN, binaryen.i32, [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, ...cacheTypes, binaryen.i64, binaryen.i32], body);
+  const body = mod.block(null, [...prologue, ...startLoads, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], GuestFn.results);
+  const locals = [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, GuestFn.results, ...cacheTypes, binaryen.i64, binaryen.i32];
+  mod.addFunction(fnName(f.entry), GuestFn.params, GuestFn.results, locals, body);
 }
 
 /** the dirty slots (written in their locals, not yet in their globals) and the loaded ones (their locals hold their values) */
@@ -405,14 +453,15 @@ interface SlotState {
 }
 
 /**
- * The slot state where each block starts: a forward dataflow from the entry, where nothing is
- * loaded; after every call nothing is dirty or loaded. A block starts with the slots any
+ * The slot state where each block starts: a forward dataflow from the entry, where only the
+ * stack pointer is loaded (and dirty: it came as a parameter); after every call the same
+ * (the callee wrote back everything but the stack pointer it returned). A block starts with the slots any
  * predecessor left dirty, and with those any left loaded that it may read (needAtEntry):
  * the edges from predecessors that did not load them load them (see addFunction), so a load
  * moves to the paths that read it, out of loops, and never clobbers a dirty value. Blocks the
  * dataflow does not reach are not in the map.
  */
-function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter): Map<number, SlotState> {
+function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter, carried: Set<string>): Map<number, SlotState> {
   const need = needAtEntry(f, blocks, em);
   const stateIn = new Map<number, SlotState>();
   const work: number[] = [];
@@ -426,11 +475,11 @@ function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter):
     for (const n of out.loaded) if (wanted.has(n)) cur.loaded.add(n);
     if (fresh || cur.dirty.size + cur.loaded.size > size) work.push(a);
   };
-  const empty = (): SlotState => ({ dirty: new Set(), loaded: new Set() });
-  if (blocks.has(f.entry)) join(f.entry, empty());
+  const afterCall = (): SlotState => ({ dirty: new Set(carried), loaded: new Set(carried) });
+  if (blocks.has(f.entry)) join(f.entry, afterCall());
   while (work.length) {
     const b = blocks.get(work.pop()!)!;
-    let out = empty();
+    let out = afterCall();
     if (b.end.k !== 'call' && b.end.k !== 'icall') {
       out = em.stateAfter(b.stmts, stateIn.get(b.start)!);
       for (const e of terminatorReads(b.end)) em.reads(e, out.loaded);
