@@ -36,8 +36,8 @@ export interface RunResult {
 type Exports = {
   memory: WebAssembly.Memory;
   run: (pc: number) => void;
-  /** guest code from pc with the stack pointer sp, until it returns the address to go on at and its stack pointer */
-  dispatch: (pc: number, sp: bigint) => [number, bigint];
+  /** guest code from pc with the state in the globals, until it returns the address to go on at */
+  enter: (pc: number) => number;
   fns: WebAssembly.Table;
   vsave: (addr: number) => void;
   vload: (addr: number) => void;
@@ -84,11 +84,7 @@ export class Process {
 
   /** runs guest code from `pc` until it returns an address to go on at (signal handlers) */
   dispatch(pc: number): number {
-    const sp = this.slot(this.arch.sp);
-    const [next, after] = this.exports.dispatch(pc, sp.value as bigint);
-    // guest code hands the stack pointer back instead of writing its global
-    sp.value = after;
-    return next >>> 0;
+    return this.exports.enter(pc) >>> 0;
   }
   isFunctionStart(pc: number): boolean {
     const i = pc - this.meta.codeBase;

@@ -4,13 +4,15 @@
 // Shape of the module (the vkernel relies on it):
 // - memory `memory`: guest addresses map 1:1 (data segments hold the loaded image);
 // - one mutable global per state slot, exported as `s.<slot>`;
-// - each guest function is `(func (param $pc i32) (param $sp i64) (result i32 i64))`: entered
-//   at its start, it runs until the guest returns or jumps out and returns the guest address
-//   to continue at; a direct call compares that with its return address and goes on, or
-//   passes it up. The guest stack pointer travels in and out with the call, not through its
-//   global (see GuestFn);
-// - table `fns` maps `pc - codeBase` to the function starting there; `dispatch(pc)` is the
-//   one way into code the translator could not resolve statically; `run(pc)` loops on it;
+// - each guest function is `(func (param $pc i32) (param $sp i64) (param i64)... (result i32 i64))`:
+//   entered at its start, it runs until the guest returns or jumps out and returns the guest
+//   address to continue at; a direct call compares that with its return address and goes
+//   on, or passes it up. The guest stack pointer travels in and out with the call, and the
+//   first argument registers in, not through their globals (see guestFnType);
+// - `enter(pc)` runs guest code from the state in the globals and writes the stack pointer
+//   back: the vkernel's way in;
+// - table `fns` maps `pc - codeBase` to the function starting there; `dispatch` is the one
+//   way into code the translator could not resolve statically; `run(pc)` loops on `enter`;
 // - imports from `vkernel` are the syscall gate and the helpers named in `imports`.
 import binaryen from 'binaryen';
 import type { BlockIR, Expr, FunctionIR, SlotDecl, Stmt, Terminator, Ty } from '../ir/index.js';
@@ -41,6 +43,12 @@ export interface ModuleInput {
   sections: [name: string, json: unknown][];
   /** the state slot holding the guest stack pointer */
   stackPointer: string;
+  /**
+   * The i64 slots a call passes as wasm parameters after the stack pointer (the first
+   * argument registers): the callee starts with them in locals, and writes them back
+   * where it writes back what it changed.
+   */
+  passed: string[];
   /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
   callPushes: number;
   /** the guest addresses checked accesses may touch (see AddressSpace) */
@@ -78,12 +86,22 @@ const FEATURES =
   binaryen.Features.Multivalue;
 
 /**
- * The type of every guest function, dispatch and jumpOut: (pc, sp) -> (pc, sp). The stack
- * pointer is a parameter and a result rather than only a global because every call and
- * return depends on it: through a global it went from a store to a load twice per call,
- * and each push and pop waited on that.
+ * The type of every guest function, dispatch and jumpOut: (pc, sp, passed...) -> (pc, sp).
+ * The stack pointer and the argument registers are parameters rather than only globals
+ * because calls wait on them: through a global each went from a store to a load across
+ * every call (and the stack pointer again across every return), and each push, pop and
+ * use of an argument waited on that store-to-load forwarding.
  */
-const GuestFn = { params: binaryen.createType([binaryen.i32, binaryen.i64]), results: binaryen.createType([binaryen.i32, binaryen.i64]) };
+function guestFnType(passed: number): GuestFnType {
+  return {
+    params: binaryen.createType([binaryen.i32, binaryen.i64, ...Array<number>(passed).fill(binaryen.i64)]),
+    results: binaryen.createType([binaryen.i32, binaryen.i64]),
+  };
+}
+interface GuestFnType {
+  params: number;
+  results: number;
+}
 const ADDR_FN = binaryen.createType([binaryen.i32]);
 const MAX_SWITCH = 4096;
 
@@ -125,9 +143,10 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     input.segments.map((s) => ({ offset: mod.i32.const(s.addr), data: s.bytes, passive: false })),
   );
 
-  if (slots.get(input.stackPointer) !== 'i64') throw new Error(`wasm back end: the stack pointer slot ${input.stackPointer} must be an i64`);
+  for (const n of [input.stackPointer, ...input.passed]) if (slots.get(n) !== 'i64') throw new Error(`wasm back end: slot ${n} goes in a call's parameters and must be an i64`);
   const entries = new Set(input.functions.map((f) => f.entry));
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, callPushes: input.callPushes, space: input.addressSpace };
+  const GuestFn = guestFnType(input.passed.length);
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -136,6 +155,8 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   for (const f of input.functions) mod.addActiveElementSegment('fns', `e${f.entry.toString(16)}`, [fnName(f.entry)], mod.i32.const(f.entry - input.codeBase));
   const pc = () => mod.local.get(0, binaryen.i32);
   const sp = () => mod.local.get(1, binaryen.i64);
+  /** a guest function's parameters after pc, passed on as they came */
+  const rest = () => [sp(), ...input.passed.map((_, k) => mod.local.get(2 + k, binaryen.i64))];
   mod.addFunction(
     'dispatch',
     GuestFn.params,
@@ -143,48 +164,45 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     [],
     mod.block(null, [
       mod.global.set('s.dpc', pc()),
-      mod.return_call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), sp()], GuestFn.params, GuestFn.results),
+      mod.return_call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), ...rest()], GuestFn.params, GuestFn.results),
     ]),
   );
   // jumpOut(pc): an indirect jump leaving its function: a tail call when a function starts at
   // pc, else pc goes back up to the callers (a longjmp or unwinder target; see FunctionIR.resumable)
   const idx = () => mod.i32.sub(pc(), mod.i32.const(input.codeBase));
+  // pc goes up; the arguments to their globals first (the frames above write back only what they changed)
+  const up = () => mod.block(null, [...input.passed.map((n, k) => mod.global.set(`s.${n}`, mod.local.get(2 + k, binaryen.i64))), mod.return(mod.tuple.make([pc(), sp()]))]);
   mod.addFunction(
     'jumpOut',
     GuestFn.params,
     GuestFn.results,
     [],
     mod.block(null, [
-      mod.if(mod.i32.ge_u(idx(), mod.i32.const(size)), mod.return(mod.tuple.make([pc(), sp()]))),
-      mod.if(mod.ref.is_null(mod.table.get('fns', idx(), binaryen.funcref)), mod.return(mod.tuple.make([pc(), sp()]))),
+      mod.if(mod.i32.ge_u(idx(), mod.i32.const(size)), up()),
+      mod.if(mod.ref.is_null(mod.table.get('fns', idx(), binaryen.funcref)), up()),
       mod.global.set('s.dpc', pc()),
-      mod.return_call_indirect('fns', idx(), [pc(), sp()], GuestFn.params, GuestFn.results),
+      mod.return_call_indirect('fns', idx(), [pc(), ...rest()], GuestFn.params, GuestFn.results),
     ], GuestFn.results),
   );
-  // run(pc): dispatches until the guest exits; the stack pointer goes back to its global
-  // whenever an address comes up to here (the vkernel reads the state there)
-  const next = () => mod.local.get(2, GuestFn.results);
+  // enter(pc): guest code from pc with the state in the globals, until an address comes up
+  // to go on at; the stack pointer goes back to its global (the vkernel reads the state)
+  const next = () => mod.local.get(1, GuestFn.results);
+  const global = (n: string) => mod.global.get(`s.${n}`, binaryen.i64);
   mod.addFunction(
-    'run',
+    'enter',
     ADDR_FN,
-    binaryen.none,
-    [binaryen.i64, GuestFn.results],
+    binaryen.i32,
+    [GuestFn.results],
     mod.block(null, [
-      mod.local.set(1, mod.global.get(`s.${input.stackPointer}`, binaryen.i64)),
-      mod.loop(
-        'top',
-        mod.block(null, [
-          mod.local.set(2, mod.call('dispatch', [pc(), sp()], GuestFn.results)),
-          mod.local.set(0, mod.tuple.extract(next(), 0)),
-          mod.local.set(1, mod.tuple.extract(next(), 1)),
-          mod.global.set(`s.${input.stackPointer}`, sp()),
-          mod.br('top'),
-        ]),
-      ),
-    ]),
+      mod.local.set(1, mod.call('dispatch', [pc(), global(input.stackPointer), ...input.passed.map(global)], GuestFn.results)),
+      mod.global.set(`s.${input.stackPointer}`, mod.tuple.extract(next(), 1)),
+      mod.tuple.extract(next(), 0),
+    ], binaryen.i32),
   );
+  // run(pc): enters guest code until the guest exits
+  mod.addFunction('run', ADDR_FN, binaryen.none, [], mod.loop('top', mod.block(null, [mod.local.set(0, mod.call('enter', [pc()], binaryen.i32)), mod.br('top')])));
   mod.addFunctionExport('run', 'run');
-  mod.addFunctionExport('dispatch', 'dispatch');
+  mod.addFunctionExport('enter', 'enter');
   mod.addTableExport('fns', 'fns');
   // vsave(addr)/vload(addr): the vector slots to and from memory (JS cannot read v128 globals)
   const vslots = input.slots.filter((s) => s.ty === 'v128');
@@ -234,6 +252,8 @@ interface FnContext {
   fns: Map<string, FnInfo>;
   entries: Set<number>;
   sp: string;
+  passed: string[];
+  type: GuestFnType;
   callPushes: number;
   space: AddressSpace;
 }
@@ -244,14 +264,18 @@ const REENTRY_PERIOD = 1 << 16;
 function addFunction(ctx: FnContext, f: FunctionIR): void {
   const { mod } = ctx;
   const blocks = new Map<number, BlockIR>(f.blocks.map((b) => [b.start, b]));
-  // locals: the parameters pc and sp, the temps, then these
-  const rLocal = 2 + f.temps.length;
+  const GuestFn = ctx.type;
+  // locals: the parameters (pc, sp, passed), the temps, then these
+  const tempBase = 2 + ctx.passed.length;
+  const rLocal = tempBase + f.temps.length;
   const labelLocal = rLocal + 1;
   const spLocal = labelLocal + 1;
   const resultLocal = spLocal + 1;
-  // guest state slots live in locals inside the function (see Emitter); the stack pointer
-  // always, as it comes in as a parameter
-  const used = slotsUsed(f).add(ctx.sp);
+  // guest state slots live in locals inside the function (see Emitter); those that come in
+  // as parameters always
+  const params = [ctx.sp, ...ctx.passed];
+  const used = slotsUsed(f);
+  for (const n of params) used.add(n);
   const cached = new Map<string, number>();
   const cacheTypes: number[] = [];
   for (const name of [...used].filter((n) => !UNCACHED.has(n)).sort()) {
@@ -262,17 +286,24 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const tierLocal = scratch + 1;
   const spType = binaryen.i64;
   const spCache = cached.get(ctx.sp)!;
-  /** the stack pointer where `loaded` are the loaded slots (when not loaded, its global holds it) */
-  const spNow = (loaded: Set<string>) => (loaded.has(ctx.sp) ? mod.local.get(spCache, spType) : mod.global.get(`s.${ctx.sp}`, spType));
+  /** slot n (an i64) where `loaded` are the loaded slots (when not loaded, its global holds it) */
+  const valueNow = (n: string, loaded: Set<string>) => (loaded.has(n) ? mod.local.get(cached.get(n)!, binaryen.i64) : mod.global.get(`s.${n}`, binaryen.i64));
+  const spNow = (loaded: Set<string>) => valueNow(ctx.sp, loaded);
+  /** the parameters after pc of a call or tail call made where `loaded` are loaded */
+  const passOn = (loaded: Set<string>) => params.map((n) => valueNow(n, loaded));
   /** the return of `pc`, with the stack pointer as the emitter has it */
   const retWith = (pc: Ref, loaded: Set<string>) => mod.return(mod.tuple.make([pc, spNow(loaded)]));
-  const em = new Emitter(mod, 2, ctx.slots, ctx.fns, cached, scratch, ctx.space, retWith);
-  /** the state at entry and after a call: only the stack pointer is loaded, and its global is stale */
+  const em = new Emitter(mod, tempBase, ctx.slots, ctx.fns, cached, scratch, ctx.space, retWith);
+  /** the state at entry: the parameters are loaded, their globals stale */
+  const atEntry = new Set(params);
+  /** the state after a call: only the stack pointer is loaded (it came back), its global stale */
   const carried = new Set([ctx.sp]);
-  const stateIn = stateAtEntry(f, blocks, em, carried);
+  const stateIn = stateAtEntry(f, blocks, em, atEntry, carried);
   const allCached = new Set(cached.keys());
-  /** the dirty slots but the stack pointer: what a call, return or tail call writes back */
+  /** the dirty slots but the stack pointer: what a return writes back */
   const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => n !== ctx.sp));
+  /** the dirty slots but the parameters: what a call or tail call writes back (the callee gets the others) */
+  const toSpillForCall = (dirty: Set<string>) => new Set([...dirty].filter((n) => !atEntry.has(n)));
   /** the loaded slots where each block ends (nothing after a call) */
   const loadedOut = new Map<number, Set<string>>();
   /** code on the edge into block `to` from where `have` are loaded: loads of what `to` expects loaded */
@@ -293,10 +324,10 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     mod.block(
       null,
       [
-        ...em.spill(toSpill(dirty)),
+        ...em.spill(toSpillForCall(dirty)),
         known !== undefined && ctx.entries.has(known)
-          ? mod.return_call(fnName(known), [i32c(known), spNow(loaded)], GuestFn.results)
-          : mod.return_call('jumpOut', [pc, spNow(loaded)], GuestFn.results),
+          ? mod.return_call(fnName(known), [i32c(known), ...passOn(loaded)], GuestFn.results)
+          : mod.return_call('jumpOut', [pc, ...passOn(loaded)], GuestFn.results),
       ],
       binaryen.none,
     );
@@ -331,7 +362,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     heads.outer.has(head)
       ? mod.if(
           mod.i32.le_s(mod.local.tee(tierLocal, count(), binaryen.i32), i32c(0)),
-          mod.block(null, [...em.spill(toSpill(dirty)), mod.return_call(fnName(f.entry), [i32c(head), spNow(loaded)], GuestFn.results)]),
+          mod.block(null, [...em.spill(toSpillForCall(dirty)), mod.return_call(fnName(f.entry), [i32c(head), ...passOn(loaded)], GuestFn.results)]),
         )
       : mod.local.set(tierLocal, count());
 
@@ -375,7 +406,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
       }
       case 'call':
       case 'icall': {
-        const args = [t.k === 'call' ? i32c(t.target) : em.expr(t.pc), spNow(outLoaded)];
+        const args = [t.k === 'call' ? i32c(t.target) : em.expr(t.pc), ...passOn(outLoaded)];
         const callee = t.k === 'call' && ctx.entries.has(t.target) ? fnName(t.target) : 'dispatch';
         const result = () => mod.local.get(resultLocal, GuestFn.results);
         const set = [
@@ -385,7 +416,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         ];
         const save = resumable ? [mod.local.set(spLocal, spNow(outLoaded))] : [];
         em.forget();
-        const me = rl.addBlock(seal([...em.spill(toSpill(out)), ...save, ...set]));
+        const me = rl.addBlock(seal([...em.spill(toSpillForCall(out)), ...save, ...set]));
         ref.set(b.start, me);
         pending.push(() => {
           if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(carried, t.ret));
@@ -434,12 +465,15 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     // entered at its start, or at an outermost loop head by its own re-entry
     const start = entry;
     entry = rl.addBlock(mod.nop());
-    for (const h of reentries) rl.addBranch(entry, ref.get(h)!, mod.i32.eq(mod.local.get(0, binaryen.i32), i32c(h)), edge(carried, h));
-    rl.addBranch(entry, start, 0, edge(carried, f.entry));
+    for (const h of reentries) rl.addBranch(entry, ref.get(h)!, mod.i32.eq(mod.local.get(0, binaryen.i32), i32c(h)), edge(atEntry, h));
+    rl.addBranch(entry, start, 0, edge(atEntry, f.entry));
   }
-  const prologue = [mod.local.set(spCache, mod.local.get(1, spType)), ...(heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : [])];
-  // entered with the stack pointer loaded (unless through the re-entry dispatch, whose edges load)
-  const startLoads = reentries.length ? [] : edgeLoads(carried, f.entry);
+  const prologue = [
+    ...params.map((n, k) => mod.local.set(cached.get(n)!, mod.local.get(1 + k, binaryen.i64))),
+    ...(heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : []),
+  ];
+  // entered with the parameters loaded (unless through the re-entry dispatch, whose edges load)
+  const startLoads = reentries.length ? [] : edgeLoads(atEntry, f.entry);
   // every path ends in a return or tail call; the relooper's structure does not show it
   const body = mod.block(null, [...prologue, ...startLoads, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], GuestFn.results);
   const locals = [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, GuestFn.results, ...cacheTypes, binaryen.i64, binaryen.i32];
@@ -453,15 +487,15 @@ interface SlotState {
 }
 
 /**
- * The slot state where each block starts: a forward dataflow from the entry, where only the
- * stack pointer is loaded (and dirty: it came as a parameter); after every call the same
- * (the callee wrote back everything but the stack pointer it returned). A block starts with the slots any
+ * The slot state where each block starts: a forward dataflow from the entry, where the
+ * parameters are loaded (and dirty: their globals are stale); after every call only the stack
+ * pointer (the callee wrote back everything but the stack pointer it returned). A block starts with the slots any
  * predecessor left dirty, and with those any left loaded that it may read (needAtEntry):
  * the edges from predecessors that did not load them load them (see addFunction), so a load
  * moves to the paths that read it, out of loops, and never clobbers a dirty value. Blocks the
  * dataflow does not reach are not in the map.
  */
-function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter, carried: Set<string>): Map<number, SlotState> {
+function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter, atEntry: Set<string>, carried: Set<string>): Map<number, SlotState> {
   const need = needAtEntry(f, blocks, em);
   const stateIn = new Map<number, SlotState>();
   const work: number[] = [];
@@ -476,7 +510,7 @@ function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter, 
     if (fresh || cur.dirty.size + cur.loaded.size > size) work.push(a);
   };
   const afterCall = (): SlotState => ({ dirty: new Set(carried), loaded: new Set(carried) });
-  if (blocks.has(f.entry)) join(f.entry, afterCall());
+  if (blocks.has(f.entry)) join(f.entry, { dirty: new Set(atEntry), loaded: new Set(atEntry) });
   while (work.length) {
     const b = blocks.get(work.pop()!)!;
     let out = afterCall();
