@@ -82,12 +82,14 @@ interface FrontEnd {
   stackPointer: string;
   /** the argument registers a call passes as wasm parameters (see ModuleInput.passed) */
   passed: string[];
+  /** the result register a return hands back as a wasm result (see ModuleInput.returned) */
+  returned: string[];
   callPushes: number;
 }
 const FRONT_ENDS: Record<Arch, FrontEnd> = {
-  x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', passed: ['rdi', 'rsi', 'rdx'], callPushes: 8 },
+  x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', passed: ['rdi', 'rsi', 'rdx'], returned: ['rax'], callPushes: 8 },
   // bl writes the link register; nothing is pushed
-  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], callPushes: 0 },
+  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], returned: ['x0'], callPushes: 0 },
 };
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
@@ -151,6 +153,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     ],
     stackPointer: front.stackPointer,
     passed: front.passed,
+    returned: front.returned,
     callPushes: front.callPushes,
     addressSpace: { low: Math.max(GUARD, layout.start), limit: GUEST_TOP },
     optimize: opts.optimize,

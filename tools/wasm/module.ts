@@ -4,11 +4,12 @@
 // Shape of the module (the vkernel relies on it):
 // - memory `memory`: guest addresses map 1:1 (data segments hold the loaded image);
 // - one mutable global per state slot, exported as `s.<slot>`;
-// - each guest function is `(func (param $pc i32) (param $sp i64) (param i64)... (result i32 i64))`:
+// - each guest function is `(func (param $pc i32) (param $sp i64) (param i64)... (result i64 i64 i32))`:
 //   entered at its start, it runs until the guest returns or jumps out and returns the guest
-//   address to continue at; a direct call compares that with its return address and goes
-//   on, or passes it up. The guest stack pointer travels in and out with the call, and the
-//   first argument registers in, not through their globals (see guestFnType);
+//   address to continue at (the last result); a direct call compares that with its return
+//   address and goes on, or passes it up. The guest stack pointer travels in and out with
+//   the call, the first argument registers in and the result register out, not through
+//   their globals (see guestFnType);
 // - `enter(pc)` runs guest code from the state in the globals and writes the stack pointer
 //   back: the vkernel's way in;
 // - table `fns` maps `pc - codeBase` to the function starting there; `dispatch` is the one
@@ -49,6 +50,8 @@ export interface ModuleInput {
    * where it writes back what it changed.
    */
   passed: string[];
+  /** the i64 slots a function hands back as wasm results after the stack pointer (the result register) */
+  returned: string[];
   /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
   callPushes: number;
   /** the guest addresses checked accesses may touch (see AddressSpace) */
@@ -92,15 +95,19 @@ const FEATURES =
  * every call (and the stack pointer again across every return), and each push, pop and
  * use of an argument waited on that store-to-load forwarding.
  */
-function guestFnType(passed: number): GuestFnType {
+function guestFnType(passed: number, returned: number): GuestFnType {
   return {
     params: binaryen.createType([binaryen.i32, binaryen.i64, ...Array<number>(passed).fill(binaryen.i64)]),
-    results: binaryen.createType([binaryen.i32, binaryen.i64]),
+    results: binaryen.createType([binaryen.i64, ...Array<number>(returned).fill(binaryen.i64), binaryen.i32]),
+    pc: 1 + returned,
   };
 }
 interface GuestFnType {
   params: number;
+  /** (sp, returned..., pc): the engine returns the first two in registers, and the pc only meets a compare whose outcome the CPU predicts */
   results: number;
+  /** the index of the pc among the results */
+  pc: number;
 }
 const ADDR_FN = binaryen.createType([binaryen.i32]);
 const MAX_SWITCH = 4096;
@@ -143,10 +150,10 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     input.segments.map((s) => ({ offset: mod.i32.const(s.addr), data: s.bytes, passive: false })),
   );
 
-  for (const n of [input.stackPointer, ...input.passed]) if (slots.get(n) !== 'i64') throw new Error(`wasm back end: slot ${n} goes in a call's parameters and must be an i64`);
+  for (const n of [input.stackPointer, ...input.passed, ...input.returned]) if (slots.get(n) !== 'i64') throw new Error(`wasm back end: slot ${n} goes in a call's parameters and must be an i64`);
   const entries = new Set(input.functions.map((f) => f.entry));
-  const GuestFn = guestFnType(input.passed.length);
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace };
+  const GuestFn = guestFnType(input.passed.length, input.returned.length);
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -171,7 +178,11 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   // pc, else pc goes back up to the callers (a longjmp or unwinder target; see FunctionIR.resumable)
   const idx = () => mod.i32.sub(pc(), mod.i32.const(input.codeBase));
   // pc goes up; the arguments to their globals first (the frames above write back only what they changed)
-  const up = () => mod.block(null, [...input.passed.map((n, k) => mod.global.set(`s.${n}`, mod.local.get(2 + k, binaryen.i64))), mod.return(mod.tuple.make([pc(), sp()]))]);
+  const up = () =>
+    mod.block(null, [
+      ...input.passed.map((n, k) => mod.global.set(`s.${n}`, mod.local.get(2 + k, binaryen.i64))),
+      mod.return(mod.tuple.make([sp(), ...input.returned.map((n) => mod.global.get(`s.${n}`, binaryen.i64)), pc()])),
+    ]);
   mod.addFunction(
     'jumpOut',
     GuestFn.params,
@@ -195,8 +206,8 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     [GuestFn.results],
     mod.block(null, [
       mod.local.set(1, mod.call('dispatch', [pc(), global(input.stackPointer), ...input.passed.map(global)], GuestFn.results)),
-      mod.global.set(`s.${input.stackPointer}`, mod.tuple.extract(next(), 1)),
-      mod.tuple.extract(next(), 0),
+      ...[input.stackPointer, ...input.returned].map((n, k) => mod.global.set(`s.${n}`, mod.tuple.extract(next(), k))),
+      mod.tuple.extract(next(), GuestFn.pc),
     ], binaryen.i32),
   );
   // run(pc): enters guest code until the guest exits
@@ -253,6 +264,7 @@ interface FnContext {
   entries: Set<number>;
   sp: string;
   passed: string[];
+  returned: string[];
   type: GuestFnType;
   callPushes: number;
   space: AddressSpace;
@@ -274,8 +286,9 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   // guest state slots live in locals inside the function (see Emitter); those that come in
   // as parameters always
   const params = [ctx.sp, ...ctx.passed];
+  const results = [ctx.sp, ...ctx.returned];
   const used = slotsUsed(f);
-  for (const n of params) used.add(n);
+  for (const n of [...params, ...results]) used.add(n);
   const cached = new Map<string, number>();
   const cacheTypes: number[] = [];
   for (const name of [...used].filter((n) => !UNCACHED.has(n)).sort()) {
@@ -285,23 +298,22 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const scratch = resultLocal + 1 + cacheTypes.length;
   const tierLocal = scratch + 1;
   const spType = binaryen.i64;
-  const spCache = cached.get(ctx.sp)!;
   /** slot n (an i64) where `loaded` are the loaded slots (when not loaded, its global holds it) */
   const valueNow = (n: string, loaded: Set<string>) => (loaded.has(n) ? mod.local.get(cached.get(n)!, binaryen.i64) : mod.global.get(`s.${n}`, binaryen.i64));
   const spNow = (loaded: Set<string>) => valueNow(ctx.sp, loaded);
   /** the parameters after pc of a call or tail call made where `loaded` are loaded */
   const passOn = (loaded: Set<string>) => params.map((n) => valueNow(n, loaded));
   /** the return of `pc`, with the stack pointer as the emitter has it */
-  const retWith = (pc: Ref, loaded: Set<string>) => mod.return(mod.tuple.make([pc, spNow(loaded)]));
+  const retWith = (pc: Ref, loaded: Set<string>) => mod.return(mod.tuple.make([...results.map((n) => valueNow(n, loaded)), pc]));
   const em = new Emitter(mod, tempBase, ctx.slots, ctx.fns, cached, scratch, ctx.space, retWith);
   /** the state at entry: the parameters are loaded, their globals stale */
   const atEntry = new Set(params);
-  /** the state after a call: only the stack pointer is loaded (it came back), its global stale */
-  const carried = new Set([ctx.sp]);
+  /** the state after a call: only the results are loaded (they came back), their globals stale */
+  const carried = new Set(results);
   const stateIn = stateAtEntry(f, blocks, em, atEntry, carried);
   const allCached = new Set(cached.keys());
-  /** the dirty slots but the stack pointer: what a return writes back */
-  const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => n !== ctx.sp));
+  /** the dirty slots but the results: what a return writes back */
+  const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => !carried.has(n)));
   /** the dirty slots but the parameters: what a call or tail call writes back (the callee gets the others) */
   const toSpillForCall = (dirty: Set<string>) => new Set([...dirty].filter((n) => !atEntry.has(n)));
   /** the loaded slots where each block ends (nothing after a call) */
@@ -411,8 +423,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         const result = () => mod.local.get(resultLocal, GuestFn.results);
         const set = [
           mod.local.set(resultLocal, mod.call(callee, args, GuestFn.results)),
-          mod.local.set(rLocal, mod.tuple.extract(result(), 0)),
-          mod.local.set(spCache, mod.tuple.extract(result(), 1)),
+          mod.local.set(rLocal, mod.tuple.extract(result(), GuestFn.pc)),
+          ...results.map((n, k) => mod.local.set(cached.get(n)!, mod.tuple.extract(result(), k))),
         ];
         const save = resumable ? [mod.local.set(spLocal, spNow(outLoaded))] : [];
         em.forget();
