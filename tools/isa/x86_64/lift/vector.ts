@@ -29,6 +29,13 @@ function readLow(x: X86Block, o: Operand, size: number): Expr {
   throw new Unsupported(`scalar operand ${o.kind}`);
 }
 
+/** the low float of an xmm register or a float in memory (a float load: no detour through a vector) */
+function lowFloat(x: X86Block, o: Operand, size: 4 | 8): Expr {
+  const ft = size === 8 ? 'f64' : 'f32';
+  if (o.kind === 'mem') return x.b.load(ft, size, x.addr(x.ea(o)));
+  return lane(ft, `${size === 8 ? 'f64x2' : 'f32x4'}.extract_lane`, [0], readLow(x, o, size));
+}
+
 function writeV(x: X86Block, o: Operand, e: Expr): void {
   if (isXmm(o)) return x.b.setSlot(o.reg, e);
   if (o.kind === 'mem') return x.b.store(16, x.addr(x.ea(o)), e);
@@ -248,7 +255,7 @@ function scalarFp(size: 4 | 8, name: 'add' | 'sub' | 'mul' | 'div' | 'min' | 'ma
     const [d, s] = i.operands;
     const dv = x.b.slot((d as { reg: string }).reg, 'v128');
     const a = lane(ft, `${shape}.extract_lane`, [0], dv);
-    const b = lane(ft, `${shape}.extract_lane`, [0], readLow(x, s, size));
+    const b = lowFloat(x, s, size);
     let r: Expr;
     if (name === 'sqrt') r = op(ft, `${ft}.sqrt`, b);
     else if (name === 'min' || name === 'max') {
@@ -283,7 +290,7 @@ function comis(size: 4 | 8) {
   return (x: X86Block, i: Insn) => {
     const [d, s] = i.operands;
     const a = x.b.tmp(lane(ft, `${shape}.extract_lane`, [0], readV(x, d)));
-    const b = x.b.tmp(lane(ft, `${shape}.extract_lane`, [0], readLow(x, s, size)));
+    const b = x.b.tmp(lowFloat(x, s, size));
     const unordered = x.b.tmp(op('i32', 'i32.or', op('i32', `${ft}.ne`, a, a), op('i32', `${ft}.ne`, b, b)));
     const or = (p: Expr, q: Expr) => op('i32', 'i32.or', p, q);
     x.setFlagValues([
@@ -312,10 +319,9 @@ function cvtsi2(size: 4 | 8) {
 /** cvttsd2si/cvtsd2si (and ss): to a signed integer; out of range gives the "integer indefinite" */
 function cvt2si(size: 4 | 8, truncate: boolean) {
   const ft = size === 8 ? 'f64' : 'f32';
-  const shape = size === 8 ? 'f64x2' : 'f32x4';
   return (x: X86Block, i: Insn) => {
     const [d, s] = i.operands;
-    let f = lane(ft, `${shape}.extract_lane`, [0], readLow(x, s, size));
+    let f = lowFloat(x, s, size);
     if (!truncate) f = op(ft, `${ft}.nearest`, f);
     const ft_ = x.b.tmp(f);
     const dsize = d.size;
@@ -333,10 +339,10 @@ function cvtFloat(toSize: 4 | 8) {
     const [d, s] = i.operands;
     const dreg = (d as { reg: string }).reg;
     if (toSize === 4) {
-      const f = lane('f64', 'f64x2.extract_lane', [0], readLow(x, s, 8));
+      const f = lowFloat(x, s, 8);
       x.b.setSlot(dreg, lane('v128', 'f32x4.replace_lane', [0], x.b.slot(dreg, 'v128'), op('f32', 'f32.demote', f)));
     } else {
-      const f = lane('f32', 'f32x4.extract_lane', [0], readLow(x, s, 4));
+      const f = lowFloat(x, s, 4);
       x.b.setSlot(dreg, lane('v128', 'f64x2.replace_lane', [0], x.b.slot(dreg, 'v128'), op('f64', 'f64.promote', f)));
     }
   };
