@@ -60,17 +60,17 @@ export class Emitter {
      * Slots this function keeps in locals (slot → local index): loaded at entry, written
      * back before anything that leaves the function or lets other code see the state.
      */
-    private cached = new Map<string, number>(),
+    private cached: Map<string, number>,
     /** an i64 local for checked addresses, and the guest address space they are checked against */
-    private scratch?: number,
-    space?: AddressSpace,
+    private scratch: number,
+    space: AddressSpace,
     /** the return of guest address `pc` from the function, where `loaded` are the loaded slots (a `leave`) */
-    private exit: (pc: Ref, loaded: Set<string>) => Ref = (pc) => mod.return(pc),
+    private exit: (pc: Ref, loaded: Set<string>) => Ref,
   ) {
     // how far below and above a checked address another displacement of its base stays safe (see checked)
-    this.space = space && { ...space, below: BigInt(space.low - GUARD), above: 2n ** 32n - BigInt(space.limit) };
+    this.space = { ...space, below: BigInt(space.low - GUARD), above: 2n ** 32n - BigInt(space.limit) };
   }
-  private space?: AddressSpace & { below: bigint; above: bigint };
+  private space: AddressSpace & { below: bigint; above: bigint };
 
   /**
    * The cached slots written since they were last loaded from or stored to their globals,
@@ -297,7 +297,6 @@ export class Emitter {
   private guestAddr(a: Expr): Ref {
     const m = this.mod;
     const space = this.space;
-    if (this.scratch === undefined || space === undefined) return m.i32.wrap(this.expr(a));
     const at = addressParts(a);
     if (at) {
       const range = this.checked.get(at.key);

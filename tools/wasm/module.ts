@@ -10,8 +10,8 @@
 //   address and goes on, or passes it up. The guest stack pointer travels in and out with
 //   the call, the first argument registers in and the result register out, not through
 //   their globals (see guestFnType);
-// - `enter(pc)` runs guest code from the state in the globals and writes the stack pointer
-//   back: the vkernel's way in;
+// - `enter(pc)` runs guest code from the state in the globals and writes the results back:
+//   the vkernel's way in;
 // - table `fns` maps `pc - codeBase` to the function starting there; `dispatch` is the one
 //   way into code the translator could not resolve statically; `run(pc)` loops on `enter`;
 // - imports from `vkernel` are the syscall gate and the helpers named in `imports`.
@@ -89,11 +89,11 @@ const FEATURES =
   binaryen.Features.Multivalue;
 
 /**
- * The type of every guest function, dispatch and jumpOut: (pc, sp, passed...) -> (pc, sp).
- * The stack pointer and the argument registers are parameters rather than only globals
- * because calls wait on them: through a global each went from a store to a load across
- * every call (and the stack pointer again across every return), and each push, pop and
- * use of an argument waited on that store-to-load forwarding.
+ * The type of every guest function, dispatch and jumpOut: (pc, sp, passed...) -> (sp,
+ * returned..., pc). The stack pointer, the argument registers and the result register are
+ * parameters and results rather than only globals because calls wait on them: through a
+ * global each went from a store to a load across every call or return, and each push, pop
+ * and use of an argument or result waited on that store-to-load forwarding.
  */
 function guestFnType(passed: number, returned: number): GuestFnType {
   return {
@@ -196,7 +196,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     ], GuestFn.results),
   );
   // enter(pc): guest code from pc with the state in the globals, until an address comes up
-  // to go on at; the stack pointer goes back to its global (the vkernel reads the state)
+  // to go on at; the results go back to their globals (the vkernel reads the state)
   const next = () => mod.local.get(1, GuestFn.results);
   const global = (n: string) => mod.global.get(`s.${n}`, binaryen.i64);
   mod.addFunction(
@@ -303,7 +303,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const spNow = (loaded: Set<string>) => valueNow(ctx.sp, loaded);
   /** the parameters after pc of a call or tail call made where `loaded` are loaded */
   const passOn = (loaded: Set<string>) => params.map((n) => valueNow(n, loaded));
-  /** the return of `pc`, with the stack pointer as the emitter has it */
+  /** the return of `pc`, with the results as the emitter has them */
   const retWith = (pc: Ref, loaded: Set<string>) => mod.return(mod.tuple.make([...results.map((n) => valueNow(n, loaded)), pc]));
   const em = new Emitter(mod, tempBase, ctx.slots, ctx.fns, cached, scratch, ctx.space, retWith);
   /** the state at entry: the parameters are loaded, their globals stale */
@@ -316,7 +316,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => !carried.has(n)));
   /** the dirty slots but the parameters: what a call or tail call writes back (the callee gets the others) */
   const toSpillForCall = (dirty: Set<string>) => new Set([...dirty].filter((n) => !atEntry.has(n)));
-  /** the loaded slots where each block ends (nothing after a call) */
+  /** the loaded slots where each block ends (the results after a call) */
   const loadedOut = new Map<number, Set<string>>();
   /** code on the edge into block `to` from where `have` are loaded: loads of what `to` expects loaded */
   const edgeLoads = (have: Set<string>, to: number): Ref[] => em.loadMissing(have, stateIn.get(to)?.loaded ?? allCached);
@@ -349,7 +349,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   let resume: number | undefined;
   const resumeBlock = (): number => {
     if (resume !== undefined) return resume;
-    // the callee wrote back everything but the stack pointer it returned
+    // the callee wrote back everything but the results it returned
     if (!resumable) return (resume = exitBlock(ret(new Set(), carried, r())));
     resume = rl.addBlock(mod.nop());
     // the stack pointer is back where it was before the call pushed its return address
@@ -500,8 +500,8 @@ interface SlotState {
 
 /**
  * The slot state where each block starts: a forward dataflow from the entry, where the
- * parameters are loaded (and dirty: their globals are stale); after every call only the stack
- * pointer (the callee wrote back everything but the stack pointer it returned). A block starts with the slots any
+ * parameters are loaded (and dirty: their globals are stale); after every call only the
+ * results (the callee wrote back everything but the results it returned). A block starts with the slots any
  * predecessor left dirty, and with those any left loaded that it may read (needAtEntry):
  * the edges from predecessors that did not load them load them (see addFunction), so a load
  * moves to the paths that read it, out of loops, and never clobbers a dirty value. Blocks the
