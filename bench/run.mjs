@@ -2,10 +2,12 @@
 // full size (cases.tsv), run natively, under qemu and translated (`recomp run` of a module
 // made at -O LEVEL, default 2), side by side in one run, best of BENCH_REPEAT; and the
 // translation of Debian's /bin/busybox (seconds, peak memory). Prints a table and the ratios.
+// --aot adds the AOT blob (translate --for aot, then recomp aot for this host's architecture:
+// an aarch64 program's blob runs natively here too) as one more column.
 // For aarch64-glibc, "native" is the x86_64-glibc build of the same program on this host and
 // qemu is qemu-aarch64 running the aarch64 build (what a user would otherwise pick).
 //   bench/run.sh [--variant x86_64-glibc|x86_64-musl|x86_64-glibc-pie|aarch64-glibc]
-//                [--only NAME,...] [-O LEVEL] [--no-qemu] [--no-busybox]
+//                [--only NAME,...] [-O LEVEL] [--no-qemu] [--no-busybox] [--aot]
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +18,8 @@ const recomp = join(root, 'bin', 'recomp');
 const corpus = process.env.RECOMP_CORPUS ?? join(root, '.cache', 'corpus');
 const out = join(root, '.cache', 'bench');
 const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' }, O: { type: 'string', short: 'O', default: '2' }, 'no-qemu': { type: 'boolean' }, 'no-busybox': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' }, O: { type: 'string', short: 'O', default: '2' }, 'no-qemu': { type: 'boolean' }, 'no-busybox': { type: 'boolean' }, aot: { type: 'boolean' } } });
+const hostTarget = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
 mkdirSync(out, { recursive: true });
 
 const cases = readFileSync(join(root, '..', 'shared', 'corpus', 'cases.tsv'), 'utf8')
@@ -63,8 +66,17 @@ for (const [name, , args] of cases) {
   const wasmRun = timed(recomp, ['run', wasm, '--', ...argv]);
   const reference = arm && !values['no-qemu'] ? qemu.stdout : native.stdout;
   if (wasmRun.stdout !== reference) throw new Error(`${name}: translated output differs from ${arm ? 'qemu-aarch64' : 'native'}`);
-  rows.push({ name, native: native.seconds, qemu: qemu.seconds, wasm: wasmRun.seconds, translate: tr.seconds });
-  process.stderr.write(`${name}: native ${native.seconds.toFixed(2)} s, qemu ${qemu.seconds.toFixed(2)} s, translated ${wasmRun.seconds.toFixed(2)} s\n`);
+  let aot = { seconds: NaN };
+  if (values.aot) {
+    const aotWasm = join(out, `${values.variant}-${name}-O${values.O}-aot.wasm`);
+    const blob = join(out, `${values.variant}-${name}-O${values.O}.${hostTarget}`);
+    measured(recomp, ['translate', '--for', 'aot', bin, '-o', aotWasm, `-O${values.O}`]);
+    measured(recomp, ['aot', aotWasm, '--target', hostTarget, '-o', blob, '-q']);
+    aot = timed(blob, ['--', ...argv]);
+    if (aot.stdout !== reference) throw new Error(`${name}: the AOT blob's output differs from ${arm ? 'qemu-aarch64' : 'native'}`);
+  }
+  rows.push({ name, native: native.seconds, qemu: qemu.seconds, wasm: wasmRun.seconds, aot: aot.seconds, translate: tr.seconds });
+  process.stderr.write(`${name}: native ${native.seconds.toFixed(2)} s, qemu ${qemu.seconds.toFixed(2)} s, translated ${wasmRun.seconds.toFixed(2)} s${values.aot ? `, aot ${aot.seconds.toFixed(2)} s` : ''}\n`);
 }
 
 const pad = (s, n) => String(s).padStart(n);
@@ -81,6 +93,9 @@ if (rows.length && values['no-qemu']) {
   console.log(`geometric mean: qemu ${geo(rows.map((r) => r.qemu / r.native)).toFixed(2)}x native, translated ${geo(rows.map((r) => r.wasm / r.native)).toFixed(2)}x native, translated/qemu ${geo(rows.map((r) => r.wasm / r.qemu)).toFixed(2)}`);
   const slower = rows.filter((r) => r.wasm >= r.qemu).map((r) => r.name);
   console.log(slower.length ? `slower than qemu: ${slower.join(', ')}` : 'faster than qemu on every benchmark');
+}
+if (rows.length && values.aot) {
+  console.log(`AOT blobs (${hostTarget}): ${rows.map((r) => `${r.name} ${(r.aot / r.native).toFixed(2)}x`).join(', ')}; geometric mean ${geo(rows.map((r) => r.aot / r.native)).toFixed(2)}x native, ${geo(rows.map((r) => r.aot / r.wasm)).toFixed(2)} of the wasm module's time`);
 }
 if (!values['no-busybox'] && existsSync('/bin/busybox')) {
   const bb = measured(recomp, ['translate', '/bin/busybox', '-o', join(out, `busybox-O${values.O}.wasm`), `-O${values.O}`]);

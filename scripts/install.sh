@@ -10,9 +10,10 @@ cd "$ROOT"
 # tests), strace (the syscall-soundness oracle), zstd (image layers), luajit (a JIT user),
 # chromium (renders the HTML reports in their test), libc6-dev (its libc.a gives the
 # signatures reports recognise stripped library code by), nginx (the HTTP remote cache of
-# the Bazel integration tests, with WebDAV PUT).
+# the Bazel integration tests, with WebDAV PUT), libsimde-dev (the SIMD of the C that
+# wasm2c writes for recomp aot; gcc and the aarch64 cross gcc compile the blobs).
 pkgs=(gcc g++ libc6-dev musl-tools gcc-aarch64-linux-gnu g++-aarch64-linux-gnu qemu-user busybox-static
-  binutils strace zstd luajit chromium nginx)
+  binutils strace zstd luajit chromium nginx libsimde-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

@@ -1,7 +1,7 @@
 // Debian's busybox-static (a real glibc static binary), translated once and run applet by
 // applet next to the native binary: same stdout, same exit status, in a granted directory.
 // The arm64 build too, next to itself under qemu-aarch64.
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync, copyFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,13 @@ describe('the vkernel around busybox', () => {
       // '/' shows only the way to the grant
       const ls = await guest(['ls', '/']);
       expect(ls.stdout.toString().trim().split('\n')).toEqual([work.split('/')[1]]);
+      // creating through a dangling link would put the file where the link points: refused
+      symlinkSync(join(secret, 'planted'), join(work, 'dangling'));
+      const planted = await guest(['sh', '-c', 'echo planted > dangling']);
+      expect(planted.status).not.toBe(0);
+      expect(existsSync(join(secret, 'planted'))).toBe(false);
     } finally {
+      rmSync(join(work, 'dangling'), { force: true });
       rmSync(join(work, 'link'));
       rmSync(secret, { recursive: true });
     }

@@ -7,15 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, CORPUS_SRC, corpusCases } from './fixtures.js';
 import { exec, RECOMP, translated } from './translated.js';
-
-/** the benchmark sizes build.sh uses when it records expectations */
-const SMALL: Record<string, string> = { nbody: '20000', fannkuch: '8', spectral: '200', sha256: '2', qsort: '100000', bintrees: '10', mandel: '200', wordfreq: '100000' };
-
-/** build.sh's argument words: the shell words of the cases.tsv field */
-function words(s: string): string[] {
-  if (s === '-') return [];
-  return [...s.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
-}
+import { SMALL, words } from './corpus-args.js';
 
 const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl', 'aarch64-glibc'] as const;
 const cases = corpusCases().flatMap((c) => VARIANTS.map((v) => [v, c] as const)).filter(([v, c]) => existsSync(join(CORPUS, v, c.name)));

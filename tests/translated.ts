@@ -61,9 +61,9 @@ export async function slot<T>(n: number, f: () => Promise<T>): Promise<T> {
 
 const inflight = new Map<string, Promise<string>>();
 
-/** the module for `elf` at `-O level`, translated by `recomp translate` (cached) */
-export function translated(elf: string, level = 2): Promise<string> {
-  const key = `${createHash('sha256').update(readFileSync(elf)).digest('hex').slice(0, 24)}-${translatorHash()}-O${level}`;
+/** the module for `elf` at `-O level`, translated by `recomp translate` (cached); `--for aot` with flavour aot */
+export function translated(elf: string, level = 2, flavour: 'engine' | 'aot' = 'engine'): Promise<string> {
+  const key = `${createHash('sha256').update(readFileSync(elf)).digest('hex').slice(0, 24)}-${translatorHash()}-O${level}${flavour === 'aot' ? '-aot' : ''}`;
   const out = join(CACHE, `${key}.wasm`);
   if (existsSync(out)) return Promise.resolve(out);
   let p = inflight.get(key);
@@ -71,13 +71,52 @@ export function translated(elf: string, level = 2): Promise<string> {
     p = slot(2, async () => {
       mkdirSync(CACHE, { recursive: true });
       const tmp = join(CACHE, `${key}.${process.pid}.wasm`);
-      const r = await exec(RECOMP, ['translate', elf, '-o', tmp, `-O${level}`]);
+      const r = await exec(RECOMP, ['translate', elf, '-o', tmp, `-O${level}`, ...(flavour === 'aot' ? ['--for', 'aot'] : [])]);
       if (r.status !== 0) throw new Error(`recomp translate ${elf} failed (${r.status}): ${r.stderr}`);
       renameSync(tmp, out);
       renameSync(`${tmp}.manifest.json`, `${out}.manifest.json`);
       return out;
     });
     inflight.set(key, p);
+  }
+  return p;
+}
+
+let aotHash: string | undefined;
+/** the translator's hash and the AOT host's C sources */
+function aotSourcesHash(): string {
+  if (aotHash) return aotHash;
+  const h = createHash('sha256').update(translatorHash());
+  for (const dir of ['host', 'runtime']) {
+    const d = join(ROOT, 'tools', 'aot', dir);
+    for (const f of readdirSync(d).sort()) h.update(f).update(readFileSync(join(d, f)));
+  }
+  return (aotHash = h.digest('hex').slice(0, 16));
+}
+
+const blobsInflight = new Map<string, Promise<string>>();
+
+/** the AOT blob for `elf` (translated --for aot at -O2, then `recomp aot --target`), cached under .cache/aot */
+export function aotBlob(elf: string, target: 'x86_64' | 'aarch64'): Promise<string> {
+  const key = `${createHash('sha256').update(readFileSync(elf)).digest('hex').slice(0, 24)}-${aotSourcesHash()}-${target}`;
+  const dir = join(ROOT, '.cache', 'aot');
+  const out = join(dir, key);
+  if (existsSync(out)) return Promise.resolve(out);
+  let p = blobsInflight.get(key);
+  if (!p) {
+    p = (async () => {
+      const module = await translated(elf, 2, 'aot');
+      return slot(2, async () => {
+        mkdirSync(dir, { recursive: true });
+        const tmp = join(dir, `${key}.${process.pid}`);
+        const r = await exec(RECOMP, ['aot', module, '--target', target, '-o', tmp, '-q']);
+        if (r.status !== 0) throw new Error(`recomp aot ${module} failed (${r.status}): ${r.stderr}`);
+        renameSync(tmp, out);
+        renameSync(`${tmp}.manifest.json`, `${out}.manifest.json`);
+        return out;
+      });
+    })();
+    blobsInflight.set(key, p);
   }
   return p;
 }

@@ -19,8 +19,9 @@ def _recomp_aot_impl(ctx):
 recomp_aot = rule(
     implementation = _recomp_aot_impl,
     doc = """Compiles a recomp_binary's module into a native blob for the target platform
-(--platforms selects x86_64 or aarch64 through the AOT toolchain). `recomp aot` does not
-exist yet: building this target fails with a message that says so.""",
+(--platforms selects x86_64 or aarch64 through the AOT toolchain). Not wired up yet:
+`recomp aot` compiles modules translated `--for aot`, which recomp_binary does not make
+yet, so building this target fails with a message that says so.""",
     attrs = ACTION_ATTRS | {
         "module": attr.label(doc = "A recomp_binary.", providers = [RecompModuleInfo], mandatory = True),
     },

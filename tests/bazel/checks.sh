@@ -51,7 +51,7 @@ expect_failure() {
   grep -qF "$message" <<<"$out" || { echo "$out" | tail -20 >&2; fail "$target failed without saying '$message'"; }
 }
 expect_failure //:greet_wasm "translating shared libraries into wasm libraries for dynamic linking (recomp_wasm_library) is not supported yet"
-expect_failure //:hello_aot "recomp aot: not supported yet"
+expect_failure //:hello_aot "recomp aot: this module was translated for engines"
 
 step "reproducibility: copy b builds on its own (filling the disk cache) and gets the same bytes"
 bz b build //... --disk_cache="$work/disk-cache" || fail "bazel build //... in copy b"

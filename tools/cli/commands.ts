@@ -3,18 +3,6 @@ import type { Writable } from 'node:stream';
 import type { Command } from './command.js';
 
 
-/** A command whose issue has not landed yet: it says so instead of pretending. */
-function notYet(name: string, summary: string): Command {
-  return {
-    name,
-    summary: `${summary} (not available yet)`,
-    load: async () => async () => {
-      process.stderr.write(`recomp ${name}: not supported yet in this version of recomp\n`);
-      return 2;
-    },
-  };
-}
-
 export const commands: Command[] = [
   {
     name: 'analyze',
@@ -32,7 +20,7 @@ export const commands: Command[] = [
     summary: 'translate (cached) and run an ELF executable in one step',
     load: async () => (await import('./run.js')).exec,
   },
-  notYet('aot', 'compile a module ahead of time into a native blob'),
+  { name: 'aot', summary: 'compile a module ahead of time into a native, sandboxed executable (x86_64 or aarch64)', load: async () => (await import('./aot.js')).aot },
   { name: 'keygen', summary: 'create an Ed25519 signing key pair', load: async () => (await import('./sign.js')).keygen },
   { name: 'sign', summary: "sign an output's manifest (a DSSE envelope with an in-toto statement)", load: async () => (await import('./sign.js')).sign },
   {

@@ -2,7 +2,7 @@
 // `recomp exec ELF ...`: run a translated module (exec translates first, cached).
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import os, { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { failure } from '../common/fs.js';
 import { ModuleError, runModule, type Grant } from '../vkernel/index.js';
@@ -42,7 +42,10 @@ engine fuses them (a check: the results are the same bits, only slower).`;
 
 const RUN_HELP = `Usage: recomp run MODULE [options] [--] ARGS...
 
-Runs a module made by 'recomp translate' under the vkernel (Linux system calls on Node).
+Runs a module made by 'recomp translate' under the vkernel (Linux system calls on Node), or
+a native blob made by 'recomp aot' for this host's architecture (its own process, with the
+same options, after the same signature check: --trusted-key refuses a blob whose bytes are
+not the ones its signed manifest names).
 
 ${RUN_OPTIONS}${TRUST_OPTIONS}
 ${RUN_NOTES}
@@ -155,6 +158,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`recomp run: refused ${module}: ${refused}\n`);
     return 1;
   }
+  if (isElf(bytes)) return runBlob(module, bytes, [...rest, ...guestArgs], values);
   try {
     return await runAndReport(bytes, values.argv0 ?? basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
   } catch (e) {
@@ -190,6 +194,44 @@ async function checkTrust(module: string, bytes: Uint8Array, keys: string[], pol
   } catch (e) {
     if (e instanceof TrustError) return e.message;
     throw e;
+  }
+}
+
+const isElf = (b: Uint8Array) => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
+/**
+ * An AOT blob (recomp aot) runs as its own process with the same options. Its bytes were
+ * checked above; it runs from a private copy of them (0700, in a fresh directory), so the
+ * file cannot change between the check and the start.
+ */
+async function runBlob(path: string, bytes: Uint8Array, guestArgs: string[], values: { dir?: string[]; env?: string[]; trace?: boolean; argv0?: string }): Promise<number> {
+  const e_machine = bytes.length > 20 ? bytes[18] | (bytes[19] << 8) : 0;
+  const machine = e_machine === 62 ? 'x64' : e_machine === 183 ? 'arm64' : undefined;
+  if (machine !== process.arch) {
+    process.stderr.write(`recomp run: ${path} is a native executable for ${e_machine === 183 ? 'aarch64' : e_machine === 62 ? 'x86_64' : `machine ${e_machine}`}, not for this ${process.arch} host\n`);
+    return 1;
+  }
+  const { chmodSync, mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { spawn } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'recomp-blob-'));
+  try {
+    const copy = join(dir, basename(path));
+    writeFileSync(copy, bytes, { mode: 0o700 });
+    chmodSync(copy, 0o700);
+    const flags = [
+      ...(values.dir ?? []).flatMap((d) => ['--dir', d]),
+      ...(values.env ?? []).flatMap((e) => ['--env', e]),
+      '--argv0', values.argv0 ?? basename(path),
+      ...(values.trace ? ['--trace'] : []),
+    ];
+    return await new Promise<number>((resolvePromise, reject) => {
+      const child = spawn(copy, [...flags, '--', ...guestArgs], { stdio: 'inherit', env: {} });
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolvePromise(code ?? 128 + (signal ? (os.constants.signals[signal] ?? 0) : 0)));
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -170,7 +170,7 @@ async function rebuild(manifestPath: string, inputArg: string | undefined, onPha
     const out = join(dir, primary.name);
     let manifest: Manifest;
     try {
-      ({ manifest } = translateFile(input, out, { optimize: recorded.options.optimize, inputName: recorded.input.name, onPhase }));
+      ({ manifest } = translateFile(input, out, { optimize: recorded.options.optimize, flavour: recorded.options.for ?? 'engine', inputName: recorded.input.name, onPhase }));
     } catch (e) {
       if (e instanceof TranslateError) throw new TrustError(`the rebuild failed: ${e.message}`);
       throw e;

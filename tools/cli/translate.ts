@@ -13,6 +13,7 @@ import { phaseLine } from './progress.js';
 import { UsageError } from './command.js';
 import { VERSION } from './version.js';
 import type { Arch } from '../isa/types.js';
+import type { Flavour } from '../wasm/module.js';
 
 const HELP = `Usage: recomp translate ELF -o OUT.wasm [options]
 
@@ -29,6 +30,8 @@ Options:
   -O LEVEL            optimisation: 0 (fastest to translate, least compact code), 1 (fold
                       temporaries), 2 (also pack locals; the default), 3 (binaryen's whole
                       pipeline: slowest to translate, rarely faster to run)
+  --for RUNNER        engine (the default: 'recomp run', V8's JIT) or aot (for 'recomp aot':
+                      no relaxed SIMD, no loop re-entry; 'recomp run' runs it too, slower)
   --sign-key KEY      sign the manifest with the Ed25519 private key KEY (see recomp keygen):
                       writes OUT.wasm.dsse.json, which 'recomp run --trusted-key' checks
   --stamp             add the time and host name to the manifest (in 'stamp', outside the
@@ -48,6 +51,7 @@ Example:
 
 export interface TranslateFileOptions {
   optimize: number;
+  flavour?: Flavour;
   /** the architecture the input must have (default: whatever its ELF header says) */
   arch?: Arch;
   /** the input's name in the manifest (default: its base name), for a rebuild from a copy */
@@ -67,24 +71,25 @@ export function translateFile(input: string, output: string, opts: TranslateFile
   }
   let result: TranslateResult;
   try {
-    result = translate(bytes, { optimize: opts.optimize, arch: opts.arch, progress: opts.onPhase });
+    result = translate(bytes, { optimize: opts.optimize, flavour: opts.flavour, arch: opts.arch, progress: opts.onPhase });
   } catch (e) {
     if (e instanceof ElfError) throw new TranslateError(`${input}: ${e.message}`);
     throw e;
   }
   const elf = readElf(bytes);
+  const flavour = opts.flavour ?? 'engine';
   const { names, complete } = result.map.syscalls;
   const [inName, outName] = [opts.inputName ?? basename(input), basename(output)];
   const manifest: Manifest = {
     schema: 'recomp.manifest/v1',
     trust: 'recompiled',
     input: { ...fileRef(inName, bytes), arch: result.meta.arch, linking: elf.linking },
-    options: { optimize: opts.optimize },
+    options: { optimize: opts.optimize, ...(flavour === 'aot' ? { for: 'aot' } : {}) },
     toolchain: toolchain(VERSION),
     outputs: [{ ...fileRef(outName, result.wasm), mediaType: 'application/wasm' }],
     syscalls: { names, complete },
     policy: { name: 'vkernel-default', denied: names.filter((n) => syscallProvision(n) === 'denied') },
-    build: { command: ['recomp', 'translate', `-O${opts.optimize}`, inName, '-o', outName] },
+    build: { command: ['recomp', 'translate', `-O${opts.optimize}`, ...(flavour === 'aot' ? ['--for', 'aot'] : []), inName, '-o', outName] },
     ...(opts.stamp ? { stamp: stampNow() } : {}),
   };
   writeAtomic(output, result.wasm);
@@ -98,6 +103,7 @@ export async function translateMain(args: string[]): Promise<number> {
     O: { type: 'string', short: 'O' },
     report: { type: 'string' },
     arch: { type: 'string' },
+    for: { type: 'string' },
     'sign-key': { type: 'string' },
     stamp: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -114,6 +120,8 @@ export async function translateMain(args: string[]): Promise<number> {
   if (!/^[0-3]$/.test(level)) throw new UsageError(`-O takes 0, 1, 2 or 3, not '${level}'`);
   const arch = values.arch ?? 'auto';
   if (arch !== 'auto' && arch !== 'x86_64' && arch !== 'aarch64') throw new UsageError(`--arch takes x86_64, aarch64 or auto, not '${arch}'`);
+  const flavour = values.for ?? 'engine';
+  if (flavour !== 'engine' && flavour !== 'aot') throw new UsageError(`--for takes engine or aot, not '${flavour}'`);
   const started = Date.now();
   const phase = values.quiet ? undefined : phaseLine('translate');
   try {
@@ -121,6 +129,7 @@ export async function translateMain(args: string[]): Promise<number> {
     const signer = values['sign-key'] ? loadSigningKey(values['sign-key']) : undefined;
     const { result, manifest } = translateFile(positionals[0], values.output, {
       optimize: Number(level),
+      flavour,
       arch: arch === 'auto' ? undefined : arch,
       stamp: values.stamp,
       onPhase: phase?.show,

@@ -35,7 +35,10 @@ export const Manifest = z
       arch: z.enum(['x86_64', 'aarch64']),
       linking: z.enum(['static', 'static-pie', 'dynamic']),
     }).describe('the ELF executable translated, with the facts read from it'),
-    options: z.strictObject({ optimize: z.number().int().min(0).max(3).describe('the -O level') }),
+    options: z.strictObject({
+      optimize: z.number().int().min(0).max(3).describe('the -O level'),
+      for: z.literal('aot').optional().describe("translate --for aot (absent: for engines, 'recomp run')"),
+    }),
     toolchain: z.strictObject({
       recomp: z.string(),
       node: z.string(),
@@ -52,6 +55,16 @@ export const Manifest = z
     policy: z
       .strictObject({ name: z.literal('vkernel-default'), denied: z.array(z.string()) })
       .describe('what the runtime grants: denied lists the syscalls of the set the vkernel refuses (ENOSYS)'),
+    aot: z
+      .strictObject({
+        target: z.enum(['x86_64', 'aarch64']).describe('the architecture of the host that runs the blob'),
+        module: FileRef.describe('the wasm module compiled'),
+        wasm2c: z.string().describe('the version of wasm2c that turned the module into C'),
+        compiler: z.strictObject({ command: z.string(), version: z.string() }).describe('the C compiler, as it names itself'),
+        flags: z.array(z.string()).describe('every flag given to the compiler, with base names'),
+      })
+      .optional()
+      .describe('trust aot only: how the native blob was made from the module'),
     build: z.strictObject({ command: z.array(z.string()) }).describe('the command, with base names, that makes these bytes again'),
     stamp: z
       .strictObject({ time: z.string(), host: z.string() })

@@ -11,7 +11,7 @@ import { liftBlock as liftX86, X86_SLOTS } from '../isa/x86_64/lift/index.js';
 import { liftBlock as liftA64, A64_SLOTS } from '../isa/aarch64/lift/index.js';
 import { PageAddresses } from '../isa/aarch64/page-addresses.js';
 import type { SlotDecl } from '../ir/index.js';
-import { buildModule, type ImportDecl } from '../wasm/module.js';
+import { buildModule, type Flavour, type ImportDecl } from '../wasm/module.js';
 import { analyzeSyscalls } from '../analyze/syscalls.js';
 import { lastAtOrBefore } from '../common/search.js';
 import { encodeFunctions, MAP_FORMAT, type FunctionRecord, type TranslationMap } from './map.js';
@@ -27,6 +27,8 @@ export class TranslateError extends Error {}
 
 export interface TranslateOptions {
   optimize: number;
+  /** what will run the module (default engine: recomp run) */
+  flavour?: Flavour;
   /** the architecture the caller expects (translate --arch): an input of another is refused */
   arch?: Arch;
   /** called with a short phase name as work proceeds */
@@ -47,6 +49,8 @@ export interface ImageMeta {
   codeBase: number;
   /** addresses where the guest faults because the translator could not handle the code there */
   faults: [number, string][];
+  /** what the module was built for: `recomp aot` compiles only `aot` modules */
+  flavour: Flavour;
 }
 
 export interface TranslateResult {
@@ -124,6 +128,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     brk: layout.end,
     codeBase: layout.codeBase,
     faults: lifted.faults,
+    flavour: opts.flavour ?? 'engine',
   };
   opts.progress?.('finding syscalls');
   const sys = analyzeSyscalls(elf, decoder);
@@ -157,6 +162,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     callPushes: front.callPushes,
     addressSpace: { low: Math.max(GUARD, layout.start), limit: GUEST_TOP },
     optimize: opts.optimize,
+    flavour: meta.flavour,
   });
   return {
     wasm,

@@ -4,7 +4,7 @@
 // stops at '/'); the longest granted guest prefix maps it to a host path; then the host
 // path, with symlinks resolved, must still lie inside that grant's host directory, so
 // neither '..' nor a symlink can reach the rest of the host.
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, realpathSync, type Stats } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import { E } from './errors.js';
 
@@ -59,11 +59,9 @@ export class Sandbox {
         // a dangling link inside the grant, or a missing file: missing either way
         return -E.NOENT;
       }
-      try {
-        real = join(realpathSync(dirname(host)), host.slice(dirname(host).length + 1));
-      } catch {
-        return -E.NOENT;
-      }
+      const created = newFileTarget(host);
+      if (typeof created === 'number') return created;
+      real = created;
     }
     if (real !== g.host && !real.startsWith(g.host + sep)) return -E.ACCES;
     return real === host || opts.noFollow ? host : real;
@@ -94,6 +92,32 @@ export class Sandbox {
     }
     return undefined;
   }
+}
+
+/**
+ * Where creating `host` (which does not resolve) puts the new file: a dangling symlink is
+ * followed to its final target, as open(O_CREAT) does, so that the grant check sees that
+ * target and a link inside a grant cannot create a file outside it.
+ */
+function newFileTarget(host: string): string | number {
+  let cur = host;
+  for (let hops = 0; hops < 40; hops++) {
+    let target: string;
+    try {
+      if (!lstatSync(cur).isSymbolicLink()) return -E.NOENT;
+      target = readlinkSync(cur);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') return -E.ACCES;
+      // the last link's target (or the path itself) is missing: it is what gets created
+      try {
+        return join(realpathSync(dirname(cur)), cur.slice(dirname(cur).length + 1));
+      } catch {
+        return -E.NOENT;
+      }
+    }
+    cur = resolve(dirname(cur), target);
+  }
+  return -E.LOOP;
 }
 
 /** An open file description: shared by descriptors made with dup (offset included). */

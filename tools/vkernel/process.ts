@@ -41,8 +41,9 @@ type Exports = {
   fns: WebAssembly.Table;
   vsave: (addr: number) => void;
   vload: (addr: number) => void;
-  fmaProbe64: (a: number, b: number, c: number) => number;
-  fmaProbe32: (a: number, b: number, c: number) => number;
+  /** engine-flavour modules only */
+  fmaProbe64?: (a: number, b: number, c: number) => number;
+  fmaProbe32?: (a: number, b: number, c: number) => number;
 } & Record<string, WebAssembly.Global | unknown>;
 
 export class Process {
@@ -108,6 +109,8 @@ export class Process {
    */
   private useFusedMultiplyAdd(): void {
     const { fmaProbe64, fmaProbe32 } = this.exports;
+    // an `aot` module has no relaxed madd: it always takes the exact emulation
+    if (typeof fmaProbe64 !== 'function' || typeof fmaProbe32 !== 'function') return;
     const fused64 = fmaProbe64(1 + 2 ** -30, 1 - 2 ** -30, -1) === -(2 ** -60);
     const fused32 = fmaProbe32(Math.fround(1 + 2 ** -13), Math.fround(1 - 2 ** -13), -1) === -(2 ** -26);
     this.slot('fused').value = fused64 && fused32 && !this.opts.emulateFma ? 1 : 0;

@@ -161,8 +161,10 @@ function add(a: Val, b: Val, rc: RC): Val {
   if (gap > 200) {
     const big = a.e + bitLength(a.m) > b.e + bitLength(b.m) ? a : b;
     const small = big === a ? b : a;
-    const m = (big.m << 4n) + (small.sign === big.sign ? 1n : -1n);
-    return fin(big.sign, m, big.e - 4, rc);
+    // the sticky bit goes below the 64th significant bit, whatever width big.m is kept at
+    const k = Math.max(0, 64 - bitLength(big.m)) + 4;
+    const m = (big.m << BigInt(k)) + (small.sign === big.sign ? 1n : -1n);
+    return fin(big.sign, m, big.e - k, rc);
   }
   [x, y, e] = align(a, b);
   const sx = a.sign ? -x : x;

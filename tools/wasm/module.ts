@@ -58,7 +58,18 @@ export interface ModuleInput {
   addressSpace: AddressSpace;
   /** binaryen optimisation level (0-3) */
   optimize: number;
+  /** what will run the module (see Flavour) */
+  flavour: Flavour;
 }
+
+/**
+ * `engine`: for a JIT engine (V8 under the vkernel): relaxed SIMD's madd where the engine
+ * fuses it, and loop re-entry so long loops reach the optimising tier. `aot`: for an ahead-of-
+ * time compiler (wasm2c, then gcc): no relaxed SIMD (wasm2c has none; the exact multiply-add
+ * always), no re-entry (a C compiler optimises every function before it runs). Both run
+ * under the vkernel and give the guest the same bits.
+ */
+export type Flavour = 'engine' | 'aot';
 
 /** backend-owned globals the helpers use (the vkernel writes some of them) */
 const HELPER_GLOBALS: SlotDecl[] = [
@@ -85,7 +96,6 @@ const FEATURES =
   binaryen.Features.NontrappingFPToInt |
   binaryen.Features.TailCall |
   binaryen.Features.ReferenceTypes |
-  binaryen.Features.RelaxedSIMD |
   binaryen.Features.Multivalue;
 
 /**
@@ -119,7 +129,7 @@ export function fnName(entry: number): string {
 export function buildModule(input: ModuleInput): Uint8Array {
   const mod = new binaryen.Module();
   try {
-    mod.setFeatures(FEATURES);
+    mod.setFeatures(input.flavour === 'engine' ? FEATURES | binaryen.Features.RelaxedSIMD : FEATURES);
     return build(mod, input);
   } finally {
     mod.dispose();
@@ -140,7 +150,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState, noReturn: imp.noReturn });
   }
   addArithmeticHelpers(mod, fns);
-  addFusedMultiplyAdd(mod, fns);
+  addFusedMultiplyAdd(mod, fns, input.flavour === 'engine');
 
   const pages = Math.max(1, Math.ceil(input.memoryBytes / 65536));
   mod.setMemory(
@@ -153,7 +163,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   for (const n of [input.stackPointer, ...input.passed, ...input.returned]) if (slots.get(n) !== 'i64') throw new Error(`wasm back end: slot ${n} goes in a call's parameters and must be an i64`);
   const entries = new Set(input.functions.map((f) => f.entry));
   const GuestFn = guestFnType(input.passed.length, input.returned.length);
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace };
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine' };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -268,6 +278,8 @@ interface FnContext {
   type: GuestFnType;
   callPushes: number;
   space: AddressSpace;
+  /** loop heads count passes and re-enter the function (engine flavour) */
+  reentering: boolean;
 }
 
 /** passes through loop heads between two re-entries (see addFunction): rare enough to cost nothing */
@@ -369,6 +381,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   // heads: an entry into an inner loop would make the control flow irreducible, and the
   // relooper would dispatch on a label inside the loops.)
   const heads = loopHeads(f, blocks);
+  const { reentering } = ctx;
   const count = () => mod.i32.sub(mod.local.get(tierLocal, binaryen.i32), i32c(1));
   const reentry = (head: number, dirty: Set<string>, loaded: Set<string>): Ref =>
     heads.outer.has(head)
@@ -385,7 +398,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     const { dirty, loaded } = stateIn.get(b.start) ?? { dirty: allCached, loaded: allCached };
     em.enter(dirty, loaded);
     const body = b.stmts.map((s) => em.stmt(s));
-    if (heads.all.has(b.start)) body.unshift(reentry(b.start, dirty, loaded));
+    if (reentering && heads.all.has(b.start)) body.unshift(reentry(b.start, dirty, loaded));
     const t: Terminator = b.end;
     // what the terminator reads is loaded at the end of the block
     body.push(...em.loadFor(...terminatorReads(t)));
@@ -482,7 +495,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   }
   const prologue = [
     ...params.map((n, k) => mod.local.set(cached.get(n)!, mod.local.get(1 + k, binaryen.i64))),
-    ...(heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : []),
+    ...(reentering && heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : []),
   ];
   // entered with the parameters loaded (unless through the re-entry dispatch, whose edges load)
   const startLoads = reentries.length ? [] : edgeLoads(atEntry, f.entry);
@@ -755,7 +768,7 @@ function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, FnInfo>): v
  * then takes the single instruction; otherwise (or under a runtime that never probes) it
  * calls the exact emulation above. Either way the guest sees the same bits.
  */
-function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): void {
+function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>, relaxed: boolean): void {
   const F = binaryen.f64;
   const g = (n: number) => mod.local.get(n, F);
   const set = (n: number, e: Ref) => mod.local.set(n, e);
@@ -840,6 +853,11 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>): vo
       mod.return(mod.f32.demote(toOdd(3, 5))),
     ], f),
   );
+  if (!relaxed) {
+    fns.set('fma64', { name: 'fma64', result: 'f64', touchesState: false });
+    fns.set('fma32', { name: 'fma32', result: 'f32', touchesState: false });
+    return;
+  }
   // at each call site: the relaxed madd when the vkernel found it fused, else the call
   const fused = () => mod.global.get('s.fused', binaryen.i32);
   const args = (arg: (i: number) => Ref): [Ref, Ref, Ref] => [arg(0), arg(1), arg(2)];

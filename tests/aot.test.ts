@@ -1,0 +1,92 @@
+// AOT blobs end to end: every corpus program and benchmark (at build.sh's small sizes),
+// translated --for aot, compiled by `recomp aot` for its own architecture, must print what
+// the native binary printed and exit with its status: x86_64 blobs run here, aarch64 blobs
+// under qemu-aarch64.
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CORPUS, CORPUS_SRC, corpusCases, VARIANTS } from './fixtures.js';
+import { aotBlob, exec, RECOMP, translated } from './translated.js';
+import { SMALL, words } from './corpus-args.js';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/**
+ * gcc takes one to two minutes of a CI core per glibc program (wasm2c writes ~80 MB of C for
+ * static glibc), so CI compiles every musl program and, of the glibc variants, programs that
+ * exercise what differs (startup with its ifuncs, C++ unwinding, printf of floats, a
+ * benchmark); RECOMP_AOT_FULL=1 compiles all of them (the release check).
+ */
+const CI_SUBSET: Record<string, string[]> = {
+  'x86_64-glibc': ['hello', 'exceptions', 'nbody'],
+  'x86_64-glibc-pie': ['hello'],
+  'aarch64-glibc': ['hello', 'floats'],
+};
+const cases = corpusCases()
+  .flatMap((c) => VARIANTS.map((v) => [v, c] as const))
+  .filter(([v, c]) => existsSync(join(CORPUS, v, c.name)))
+  .filter(([v, c]) => process.env.RECOMP_AOT_FULL === '1' || v === 'x86_64-musl' || CI_SUBSET[v]?.includes(c.name));
+
+describe.concurrent('corpus, compiled ahead of time', () => {
+  it.each(cases.map(([v, c]) => [`${v}/${c.name}`, v, c] as const))('%s matches the native run', async (_, variant, c) => {
+    const target = variant.startsWith('aarch64') ? 'aarch64' : 'x86_64';
+    const blob = await aotBlob(join(CORPUS, variant, c.name), target);
+    const args = c.kind === 'bench' ? [SMALL[c.name] ?? c.args] : words(c.args);
+    const env = c.env === '-' ? [] : c.env.split(/\s+/).flatMap((e) => ['--env', e]);
+    const input = c.stdin === '-' ? '' : readFileSync(join(CORPUS_SRC, c.stdin));
+    const [cmd, pre] = target === 'aarch64' ? ['qemu-aarch64', [blob]] : [blob, []];
+    const r = await exec(cmd, [...pre, '--argv0', c.name, ...env, '--', ...args], { input, cwd: '/tmp', timeoutMs: 300_000 });
+    const expected = join(CORPUS, 'expected', variant, c.name);
+    expect(r.stdout.toString('utf8')).toBe(readFileSync(`${expected}.stdout`, 'utf8'));
+    expect(r.status, r.stderr).toBe(Number(readFileSync(`${expected}.status`, 'utf8')));
+  }, 900_000);
+});
+
+describe('AOT blobs: reproducible and signed', () => {
+  const HELLO = join(CORPUS, 'x86_64-musl', 'hello');
+
+  it('two builds from other directories and TMPDIRs give the same blob and manifest; a tampered blob is refused by recomp run --trusted-key', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'recomp-aot-repro-'));
+    const module = await translated(HELLO, 2, 'aot');
+    const [a, b, tmpA, tmpB] = ['a', 'b/deeper', 'tmpA', 'tmpB'].map((d) => join(root, d));
+    for (const d of [a, b, tmpA, tmpB]) mkdirSync(d, { recursive: true });
+    copyFileSync(module, join(b, 'hello.wasm'));
+    copyFileSync(`${module}.manifest.json`, join(b, 'hello.wasm.manifest.json'));
+    copyFileSync(module, join(a, 'hello.wasm'));
+    copyFileSync(`${module}.manifest.json`, join(a, 'hello.wasm.manifest.json'));
+    const ka = await exec(RECOMP, ['keygen', '-o', join(root, 'release.key')]);
+    expect(ka.status, ka.stderr).toBe(0);
+    const ra = await exec(RECOMP, ['aot', join(a, 'hello.wasm'), '--target', 'x86_64', '-o', join(a, 'hello.bin'), '--sign-key', join(root, 'release.key')], { cwd: '/', env: { ...process.env, TMPDIR: tmpA } });
+    expect(ra.status, ra.stderr).toBe(0);
+    const rb = await exec(RECOMP, ['aot', 'hello.wasm', '--target', 'x86_64', '-o', 'hello.bin'], { cwd: b, env: { ...process.env, TMPDIR: tmpB, LC_ALL: 'C', TZ: 'Pacific/Kiritimati' } });
+    expect(rb.status, rb.stderr).toBe(0);
+    expect(sha(readFileSync(join(a, 'hello.bin')))).toBe(sha(readFileSync(join(b, 'hello.bin'))));
+    expect(readFileSync(join(a, 'hello.bin.manifest.json'), 'utf8')).toBe(readFileSync(join(b, 'hello.bin.manifest.json'), 'utf8'));
+    const manifest = JSON.parse(readFileSync(join(a, 'hello.bin.manifest.json'), 'utf8'));
+    expect(manifest.trust).toBe('aot');
+    expect(manifest.aot.target).toBe('x86_64');
+    expect(manifest.aot.compiler.version).toMatch(/gcc/);
+    // signed: runs under --trusted-key; one byte changed: refused before it runs
+    const good = await exec(RECOMP, ['run', join(a, 'hello.bin'), '--trusted-key', join(root, 'release.key.pub')]);
+    expect(good.status, good.stderr).toBe(0);
+    expect(good.stdout.toString()).toBe(readFileSync(join(CORPUS, 'expected', 'x86_64-musl', 'hello.stdout'), 'utf8'));
+    const bytes = readFileSync(join(a, 'hello.bin'));
+    bytes[bytes.length - 100] ^= 1;
+    writeFileSync(join(a, 'hello.bin'), bytes);
+    const bad = await exec(RECOMP, ['run', join(a, 'hello.bin'), '--trusted-key', join(root, 'release.key.pub')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/refused/);
+    expect(bad.stdout.toString()).toBe('');
+  }, 600_000);
+
+  it('refuses a module translated for engines, and says what to do', async () => {
+    const module = await translated(HELLO);
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-aot-engine-'));
+    const r = await exec(RECOMP, ['aot', module, '--target', 'x86_64', '-o', join(dir, 'x')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/translated for engines.*--for aot/);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  }, 300_000);
+});
