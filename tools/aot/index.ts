@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { arch as hostArch, availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { customSection, readSections, WasmFormatError } from '../wasm/sections.js';
+import { imageMetaOf, ModuleError } from '../vkernel/index.js';
 import type { ImageMeta } from '../translate/index.js';
 import { generateGlue, generateOps, MODULE_NAME } from './glue.js';
 
@@ -59,28 +59,26 @@ function wasm2cScript(): string {
   }
 }
 
-/** the module's image facts; refuses what is not a recomp module translated --for aot */
-export function aotModuleMeta(module: Uint8Array): ImageMeta {
-  let raw: Uint8Array | undefined;
-  try {
-    raw = customSection(module, readSections(module), 'recomp.image');
-  } catch (e) {
-    if (e instanceof WasmFormatError) throw new AotError(e.message);
-    throw e;
-  }
-  if (!raw) throw new AotError('not a recomp module (no recomp.image section): translate the ELF with `recomp translate --for aot` first');
+/** the module compiled (for its sections and imports) and its image facts; refuses what is not a recomp module translated --for aot */
+function aotModule(bytes: Uint8Array): { module: WebAssembly.Module; meta: ImageMeta } {
+  let module: WebAssembly.Module;
   let meta: ImageMeta;
   try {
-    meta = JSON.parse(new TextDecoder().decode(raw)) as ImageMeta;
-  } catch {
-    throw new AotError('the recomp.image section is not valid JSON');
+    module = new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    throw new AotError(`not a valid WebAssembly module: ${(e as Error).message}`);
   }
-  if (meta.format !== 'recomp.image/v1') throw new AotError(`unknown image format ${String(meta.format)}`);
+  try {
+    meta = imageMetaOf(module);
+  } catch (e) {
+    if (e instanceof ModuleError) throw new AotError(e.message);
+    throw e;
+  }
   if (meta.flavour !== 'aot')
     throw new AotError(
       "this module was translated for engines ('recomp run'): it uses relaxed SIMD and loop re-entry, which wasm2c cannot compile; translate the ELF with `recomp translate --for aot`, or give recomp aot the ELF itself",
     );
-  return meta;
+  return { module, meta };
 }
 
 const HOST_TARGET: Target | undefined = hostArch() === 'x64' ? 'x86_64' : hostArch() === 'arm64' ? 'aarch64' : undefined;
@@ -203,15 +201,10 @@ function outputsFor(moduleBytes: number): number {
 }
 
 export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<AotResult> {
-  const meta = aotModuleMeta(module);
-  let imports: string[];
-  try {
-    imports = WebAssembly.Module.imports(new WebAssembly.Module(module as Uint8Array<ArrayBuffer>))
-      .filter((i) => i.kind === 'function')
-      .map((i) => i.name);
-  } catch (e) {
-    throw new AotError(`not a valid WebAssembly module: ${(e as Error).message}`);
-  }
+  const { module: compiled, meta } = aotModule(module);
+  const imports = WebAssembly.Module.imports(compiled)
+    .filter((i) => i.kind === 'function')
+    .map((i) => i.name);
   const cc = opts.cc ?? defaultCompiler(opts.target);
   const compiler = { command: cc, version: compilerVersion(cc) };
   const src = sourceDir();

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { failure, writeAtomic } from '../common/fs.js';
+import { hasElfMagic } from '../elf/index.js';
 import { AotError, compileAot, TARGETS, type Target } from '../aot/index.js';
 import { fileRef, manifestPathOf, readManifest, serializeManifest, stampNow, toolchain, TrustError, type Manifest } from '../manifest/manifest.js';
 import { signOutput } from '../manifest/attestation.js';
@@ -51,8 +52,6 @@ Example:
   recomp aot app.wasm --target x86_64 -o app.x86_64 && ./app.x86_64 --dir . -- --help
 `;
 
-const isElf = (b: Uint8Array) => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
-
 export async function aot(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     output: { type: 'string', short: 'o' },
@@ -93,7 +92,8 @@ export async function aot(args: string[]): Promise<number> {
     // the module and the manifest that says what it was made from
     let modulePath = input;
     let moduleManifest: Manifest;
-    if (isElf(bytes)) {
+    const fromElf = hasElfMagic(bytes);
+    if (fromElf) {
       const [{ translateFile }, { TranslateError }] = await Promise.all([import('./translate.js'), import('../translate/index.js')]);
       modulePath = `${output}.wasm`;
       try {
@@ -122,7 +122,7 @@ export async function aot(args: string[]): Promise<number> {
       syscalls: moduleManifest.syscalls,
       policy: moduleManifest.policy,
       aot: { target, module: fileRef(basename(modulePath), bytes), wasm2c: result.wasm2c, compiler: result.compiler, flags: result.flags },
-      build: { command: ['recomp', 'aot', basename(input), '--target', target, ...(isElf(readFileSync(input)) ? [`-O${level}`] : []), '-o', outName] },
+      build: { command: ['recomp', 'aot', basename(input), '--target', target, ...(fromElf ? [`-O${level}`] : []), '-o', outName] },
       ...(values.stamp ? { stamp: stampNow() } : {}),
     };
     writeAtomic(output, result.blob, 0o755);

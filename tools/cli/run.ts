@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import os, { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { failure } from '../common/fs.js';
+import { hasElfMagic } from '../elf/index.js';
 import { ModuleError, runModule, type Grant } from '../vkernel/index.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './command.js';
@@ -158,7 +159,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`recomp run: refused ${module}: ${refused}\n`);
     return 1;
   }
-  if (isElf(bytes)) return runBlob(module, bytes, [...rest, ...guestArgs], values);
+  if (hasElfMagic(bytes)) return runBlob(module, bytes, [...rest, ...guestArgs], values);
   try {
     return await runAndReport(bytes, values.argv0 ?? basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
   } catch (e) {
@@ -196,8 +197,6 @@ async function checkTrust(module: string, bytes: Uint8Array, keys: string[], pol
     throw e;
   }
 }
-
-const isElf = (b: Uint8Array) => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
 
 /**
  * An AOT blob (recomp aot) runs as its own process with the same options. Its bytes were

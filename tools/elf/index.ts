@@ -3,6 +3,9 @@
 // reported as unsupported. Every malformed input ends in an ElfError naming what and where.
 import type { Arch } from '../isa/types.js';
 
+/** the file starts with \x7fELF */
+export const hasElfMagic = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46;
+
 export class ElfError extends Error {
   constructor(
     message: string,
@@ -189,7 +192,7 @@ class ElfFile implements Elf {
 
   constructor(readonly bytes: Uint8Array) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    if (bytes.length < 16 || bytes[0] !== 0x7f || bytes[1] !== 0x45 || bytes[2] !== 0x4c || bytes[3] !== 0x46) {
+    if (bytes.length < 16 || !hasElfMagic(bytes)) {
       throw new ElfError('not an ELF file: missing \\x7fELF magic', 0);
     }
     const cls = bytes[4];

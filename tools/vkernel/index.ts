@@ -15,6 +15,11 @@ export async function loadModule(bytes: Uint8Array): Promise<{ module: WebAssemb
   } catch (e) {
     throw new ModuleError(`not a valid WebAssembly module: ${(e as Error).message}`);
   }
+  return { module, meta: imageMetaOf(module) };
+}
+
+/** the image description the translator left in a compiled module */
+export function imageMetaOf(module: WebAssembly.Module): ImageMeta {
   const sections = WebAssembly.Module.customSections(module, 'recomp.image');
   if (sections.length !== 1) throw new ModuleError('not a recomp module (no recomp.image section): translate the ELF with `recomp translate` first');
   let meta: ImageMeta;
@@ -24,7 +29,7 @@ export async function loadModule(bytes: Uint8Array): Promise<{ module: WebAssemb
     throw new ModuleError('the recomp.image section is not valid JSON');
   }
   if (meta.format !== 'recomp.image/v1') throw new ModuleError(`unknown image format ${String(meta.format)} (this recomp reads recomp.image/v1)`);
-  return { module, meta };
+  return meta;
 }
 
 export async function runModule(bytes: Uint8Array, opts: RunOptions): Promise<RunResult> {
