@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CORPUS, CORPUS_SRC, corpusCases, VARIANTS } from './fixtures.js';
+import { CORPUS, CORPUS_SRC, corpusCases, ROOT, VARIANTS } from './fixtures.js';
 import { aotBlob, exec, RECOMP, translated } from './translated.js';
 import { SMALL, words } from './corpus-args.js';
 
@@ -89,4 +89,28 @@ describe('AOT blobs: reproducible and signed', () => {
     expect(r.stderr).toMatch(/translated for engines.*--for aot/);
     expect(existsSync(join(dir, 'x'))).toBe(false);
   }, 300_000);
+});
+
+describe('AOT blobs: chains of jumps', () => {
+  // tests/programs/jumps.c: gcc -O2 compiles its mutual tail calls to jmp, which a module for
+  // aot turns into native calls: a chain of ten million must run on the blob's native stack,
+  // and runaway recursion must die of SIGSEGV as natively, with the blob's message
+  it('ten million jumps between two functions and a recursion 100000 deep run as natively; runaway recursion dies of SIGSEGV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-aot-jumps-'));
+    const bin = join(dir, 'jumps');
+    const built = await exec('musl-gcc', ['-O2', '-static', '-o', bin, join(ROOT, 'tests', 'programs', 'jumps.c')]);
+    expect(built.status, built.stderr).toBe(0);
+    const blob = await aotBlob(bin, 'x86_64');
+    const native = await exec(bin, []);
+    expect(native.stdout.toString()).toMatch(/^even\(10000000\) = 1\n/);
+    const r = await exec(blob, [], { timeoutMs: 120_000 });
+    expect(r.stdout.toString()).toBe(native.stdout.toString());
+    expect(r.status, r.stderr).toBe(0);
+    const nativeRunaway = await exec(bin, ['10', 'runaway']);
+    const runaway = await exec(blob, ['--', '10', 'runaway'], { timeoutMs: 120_000 });
+    expect(nativeRunaway.signal).toBe('SIGSEGV');
+    expect(runaway.status).toBe(128 + 11);
+    expect(runaway.stderr).toMatch(/guest killed by SIGSEGV/);
+    expect(runaway.stdout.toString()).toBe(nativeRunaway.stdout.toString());
+  }, 600_000);
 });

@@ -31,7 +31,9 @@ Options:
                       temporaries), 2 (also pack locals; the default), 3 (binaryen's whole
                       pipeline: slowest to translate, rarely faster to run)
   --for RUNNER        engine (the default: 'recomp run', V8's JIT) or aot (for 'recomp aot':
-                      no relaxed SIMD, no loop re-entry; 'recomp run' runs it too, slower)
+                      no relaxed SIMD, no loop re-entry, no tail calls; 'recomp run' runs it
+                      too, slower, and a long chain of jumps between functions can exhaust
+                      the engine's stack there)
   --sign-key KEY      sign the manifest with the Ed25519 private key KEY (see recomp keygen):
                       writes OUT.wasm.dsse.json, which 'recomp run --trusted-key' checks
   --stamp             add the time and host name to the manifest (in 'stamp', outside the

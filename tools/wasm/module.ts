@@ -66,8 +66,9 @@ export interface ModuleInput {
  * `engine`: for a JIT engine (V8 under the vkernel): relaxed SIMD's madd where the engine
  * fuses it, and loop re-entry so long loops reach the optimising tier. `aot`: for an ahead-of-
  * time compiler (wasm2c, then gcc): no relaxed SIMD (wasm2c has none; the exact multiply-add
- * always), no re-entry (a C compiler optimises every function before it runs). Both run
- * under the vkernel and give the guest the same bits.
+ * always), no re-entry (a C compiler optimises every function before it runs), no tail calls
+ * (guest jumps between functions are calls; see jumpsFor) and the pc handed back through a
+ * global (see guestFnType). Both run under the vkernel and give the guest the same bits.
  */
 export type Flavour = 'engine' | 'aot';
 
@@ -103,22 +104,35 @@ const FEATURES =
  * returned..., pc). The stack pointer, the argument registers and the result register are
  * parameters and results rather than only globals because calls wait on them: through a
  * global each went from a store to a load across every call or return, and each push, pop
- * and use of an argument or result waited on that store-to-load forwarding.
+ * and use of an argument or result waited on that store-to-load forwarding. The pc only
+ * meets a compare with the return address, whose outcome the CPU predicts; so where results
+ * beyond two words cost (wasm2c returns them through memory: measured 10% slower on qsort),
+ * `pcResult` false hands it back through the global s.rpc instead.
  */
-function guestFnType(passed: number, returned: number): GuestFnType {
+function guestFnType(passed: number, returned: number, pcResult: boolean): GuestFnType {
+  const results = binaryen.createType([binaryen.i64, ...Array<number>(returned).fill(binaryen.i64), ...(pcResult ? [binaryen.i32] : [])]);
   return {
     params: binaryen.createType([binaryen.i32, binaryen.i64, ...Array<number>(passed).fill(binaryen.i64)]),
-    results: binaryen.createType([binaryen.i64, ...Array<number>(returned).fill(binaryen.i64), binaryen.i32]),
-    pc: 1 + returned,
+    results,
+    ret: (mod, values, pc) =>
+      pcResult ? mod.return(mod.tuple.make([...values, pc])) : mod.block(null, [mod.global.set('s.rpc', pc), mod.return(values.length > 1 ? mod.tuple.make(values) : values[0])]),
+    pcOf: (mod, result) => (pcResult ? mod.tuple.extract(result, 1 + returned) : mod.global.get('s.rpc', binaryen.i32)),
+    valueOf: (mod, result, k) => (returned > 0 || pcResult ? mod.tuple.extract(result, k) : result),
   };
 }
 interface GuestFnType {
   params: number;
-  /** (sp, returned..., pc): the engine returns the first two in registers, and the pc only meets a compare whose outcome the CPU predicts */
+  /** (sp, returned...[, pc]) */
   results: number;
-  /** the index of the pc among the results */
-  pc: number;
+  /** returns `values` (sp, returned...) and the address to go on at */
+  ret(mod: binaryen.Module, values: Ref[], pc: Ref): Ref;
+  /** the address to go on at, after a call whose results are `result` */
+  pcOf(mod: binaryen.Module, result: Ref): Ref;
+  /** value k of (sp, returned...) of a call's results */
+  valueOf(mod: binaryen.Module, result: Ref, k: number): Ref;
 }
+/** the address a guest function hands back to go on at, in modules for aot (see guestFnType) */
+const RETURN_PC: SlotDecl = { name: 'rpc', ty: 'i32' };
 const ADDR_FN = binaryen.createType([binaryen.i32]);
 const MAX_SWITCH = 4096;
 
@@ -138,7 +152,7 @@ export function buildModule(input: ModuleInput): Uint8Array {
 
 function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   const slots = new Map<string, Ty>();
-  for (const s of [...input.slots, ...HELPER_GLOBALS]) {
+  for (const s of [...input.slots, ...HELPER_GLOBALS, ...(input.flavour === 'aot' ? [RETURN_PC] : [])]) {
     slots.set(s.name, s.ty);
     mod.addGlobal(`s.${s.name}`, wasmType(s.ty), true, zero(mod, s.ty));
     mod.addGlobalExport(`s.${s.name}`, `s.${s.name}`);
@@ -162,8 +176,9 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
 
   for (const n of [input.stackPointer, ...input.passed, ...input.returned]) if (slots.get(n) !== 'i64') throw new Error(`wasm back end: slot ${n} goes in a call's parameters and must be an i64`);
   const entries = new Set(input.functions.map((f) => f.entry));
-  const GuestFn = guestFnType(input.passed.length, input.returned.length);
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine' };
+  const GuestFn = guestFnType(input.passed.length, input.returned.length, input.flavour === 'engine');
+  const jump = jumpsFor(mod, input.flavour, GuestFn);
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -181,7 +196,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     [],
     mod.block(null, [
       mod.global.set('s.dpc', pc()),
-      mod.return_call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), ...rest()], GuestFn.params, GuestFn.results),
+      jump.indirect(mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), ...rest()]),
     ]),
   );
   // jumpOut(pc): an indirect jump leaving its function: a tail call when a function starts at
@@ -191,7 +206,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   const up = () =>
     mod.block(null, [
       ...input.passed.map((n, k) => mod.global.set(`s.${n}`, mod.local.get(2 + k, binaryen.i64))),
-      mod.return(mod.tuple.make([sp(), ...input.returned.map((n) => mod.global.get(`s.${n}`, binaryen.i64)), pc()])),
+      GuestFn.ret(mod, [sp(), ...input.returned.map((n) => mod.global.get(`s.${n}`, binaryen.i64))], pc()),
     ]);
   mod.addFunction(
     'jumpOut',
@@ -202,7 +217,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
       mod.if(mod.i32.ge_u(idx(), mod.i32.const(size)), up()),
       mod.if(mod.ref.is_null(mod.table.get('fns', idx(), binaryen.funcref)), up()),
       mod.global.set('s.dpc', pc()),
-      mod.return_call_indirect('fns', idx(), [pc(), ...rest()], GuestFn.params, GuestFn.results),
+      jump.indirect(idx(), [pc(), ...rest()]),
     ], GuestFn.results),
   );
   // enter(pc): guest code from pc with the state in the globals, until an address comes up
@@ -216,8 +231,8 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     [GuestFn.results],
     mod.block(null, [
       mod.local.set(1, mod.call('dispatch', [pc(), global(input.stackPointer), ...input.passed.map(global)], GuestFn.results)),
-      ...[input.stackPointer, ...input.returned].map((n, k) => mod.global.set(`s.${n}`, mod.tuple.extract(next(), k))),
-      mod.tuple.extract(next(), GuestFn.pc),
+      ...[input.stackPointer, ...input.returned].map((n, k) => mod.global.set(`s.${n}`, GuestFn.valueOf(mod, next(), k))),
+      GuestFn.pcOf(mod, next()),
     ], binaryen.i32),
   );
   // run(pc): enters guest code until the guest exits
@@ -280,6 +295,35 @@ interface FnContext {
   space: AddressSpace;
   /** loop heads count passes and re-enter the function (engine flavour) */
   reentering: boolean;
+  jump: Jumps;
+}
+
+/** how control leaves a guest function for another one (a guest jump, not a call) */
+interface Jumps {
+  direct(name: string, args: Ref[]): Ref;
+  /** through the table `fns` */
+  indirect(index: Ref, args: Ref[]): Ref;
+}
+
+/**
+ * Engines get tail calls: a chain of guest jumps runs in constant stack. wasm2c compiles a
+ * tail call into a trampoline that passes arguments and results through memory (14 ns a step
+ * against 4 for an indirect call, measured), and once a function can be tail-called every
+ * indirect call to it goes through that trampoline; so the aot flavour calls and returns,
+ * and a chain of jumps takes native stack until it returns (the blob runs guest code on a
+ * large stack; see tools/aot/host/main.c).
+ */
+function jumpsFor(mod: binaryen.Module, flavour: Flavour, type: GuestFnType): Jumps {
+  if (flavour === 'engine') {
+    return {
+      direct: (name, args) => mod.return_call(name, args, type.results),
+      indirect: (index, args) => mod.return_call_indirect('fns', index, args, type.params, type.results),
+    };
+  }
+  return {
+    direct: (name, args) => mod.return(mod.call(name, args, type.results)),
+    indirect: (index, args) => mod.return(mod.call_indirect('fns', index, args, type.params, type.results)),
+  };
 }
 
 /** passes through loop heads between two re-entries (see addFunction): rare enough to cost nothing */
@@ -316,7 +360,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   /** the parameters after pc of a call or tail call made where `loaded` are loaded */
   const passOn = (loaded: Set<string>) => params.map((n) => valueNow(n, loaded));
   /** the return of `pc`, with the results as the emitter has them */
-  const retWith = (pc: Ref, loaded: Set<string>) => mod.return(mod.tuple.make([...results.map((n) => valueNow(n, loaded)), pc]));
+  const retWith = (pc: Ref, loaded: Set<string>) => GuestFn.ret(mod, results.map((n) => valueNow(n, loaded)), pc);
   const em = new Emitter(mod, tempBase, ctx.slots, ctx.fns, cached, scratch, ctx.space, retWith);
   /** the state at entry: the parameters are loaded, their globals stale */
   const atEntry = new Set(params);
@@ -350,8 +394,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
       [
         ...em.spill(toSpillForCall(dirty)),
         known !== undefined && ctx.entries.has(known)
-          ? mod.return_call(fnName(known), [i32c(known), ...passOn(loaded)], GuestFn.results)
-          : mod.return_call('jumpOut', [pc, ...passOn(loaded)], GuestFn.results),
+          ? ctx.jump.direct(fnName(known), [i32c(known), ...passOn(loaded)])
+          : ctx.jump.direct('jumpOut', [pc, ...passOn(loaded)]),
       ],
       binaryen.none,
     );
@@ -387,7 +431,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     heads.outer.has(head)
       ? mod.if(
           mod.i32.le_s(mod.local.tee(tierLocal, count(), binaryen.i32), i32c(0)),
-          mod.block(null, [...em.spill(toSpillForCall(dirty)), mod.return_call(fnName(f.entry), [i32c(head), ...passOn(loaded)], GuestFn.results)]),
+          mod.block(null, [...em.spill(toSpillForCall(dirty)), ctx.jump.direct(fnName(f.entry), [i32c(head), ...passOn(loaded)])]),
         )
       : mod.local.set(tierLocal, count());
 
@@ -436,8 +480,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         const result = () => mod.local.get(resultLocal, GuestFn.results);
         const set = [
           mod.local.set(resultLocal, mod.call(callee, args, GuestFn.results)),
-          mod.local.set(rLocal, mod.tuple.extract(result(), GuestFn.pc)),
-          ...results.map((n, k) => mod.local.set(cached.get(n)!, mod.tuple.extract(result(), k))),
+          mod.local.set(rLocal, GuestFn.pcOf(mod, result())),
+          ...results.map((n, k) => mod.local.set(cached.get(n)!, GuestFn.valueOf(mod, result(), k))),
         ];
         const save = resumable ? [mod.local.set(spLocal, spNow(outLoaded))] : [];
         em.forget();

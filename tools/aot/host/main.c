@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "host.h"
@@ -248,6 +250,35 @@ noreturn void recomp_trap(wasm_rt_trap_t code) {
   _exit(128 + sig);
 }
 
+/* The native stack guest code runs on. A module for aot turns the guest's jumps between
+   functions into calls (tools/wasm/module.ts jumpsFor), so a chain of jumps takes native
+   stack until it returns, on top of one native frame per guest call: reserved, not
+   committed (pages come as they are touched), with a guard page below, where an overflow
+   faults next to the stack pointer and becomes the exhaustion trap. */
+#define GUEST_NATIVE_STACK ((size_t)1 << 30)
+
+static void run_guest(void) {
+  guest_run(image_meta.entry);
+  guest_exit(0);
+}
+
+static noreturn void run_on_guest_stack(void) {
+  size_t guard = (size_t)sysconf(_SC_PAGESIZE);
+  uint8_t *map = mmap(NULL, guard + GUEST_NATIVE_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+  if (map == MAP_FAILED || mprotect(map, guard, PROT_NONE) != 0) {
+    fprintf(stderr, "recomp: cannot reserve the guest's native stack (%s)\n", strerror(errno));
+    exit(1);
+  }
+  static ucontext_t start, guest;
+  if (getcontext(&guest) != 0) abort();
+  guest.uc_stack.ss_sp = map + guard;
+  guest.uc_stack.ss_size = GUEST_NATIVE_STACK;
+  guest.uc_link = NULL;
+  makecontext(&guest, run_guest, 0);
+  swapcontext(&start, &guest);
+  abort(); /* run_guest does not return */
+}
+
 int main(int argc, char **argv) {
   parse_args(argc, argv);
   wasm_rt_init();
@@ -256,6 +287,5 @@ int main(int argc, char **argv) {
   files_init();
   uint32_t sp = build_stack();
   *slot(image_meta.arch == ARCH_AARCH64 ? "sp" : "rsp") = sp;
-  guest_run(image_meta.entry);
-  guest_exit(0);
+  run_on_guest_stack();
 }
