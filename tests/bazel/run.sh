@@ -13,8 +13,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 BAZEL7=${BAZEL7:-$ROOT/../shared/tools/bazel7}
-# what the examples' actions need inside Bazel's root: a C compiler for cc_binary
-export BAZEL7_EXTRA_PACKAGES="gcc libc6-dev ${BAZEL7_EXTRA_PACKAGES:-}"
+# what the examples' actions need inside Bazel's root: a C compiler for cc_binary; for
+# recomp_aot the aarch64 cross compiler and simde's headers; qemu-user to run the aarch64 blob
+export BAZEL7_EXTRA_PACKAGES="gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross libsimde-dev qemu-user ${BAZEL7_EXTRA_PACKAGES:-}"
 [ -x "$BAZEL7" ] || { echo "bazel tests: $BAZEL7 is missing (see ../shared/tools)" >&2; exit 1; }
 [ -f dist/bundle/recomp.mjs ] || { echo "bazel tests: dist/bundle is missing: run scripts/install.sh" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "bazel tests: nginx is missing: run scripts/install.sh" >&2; exit 1; }
