@@ -1,11 +1,13 @@
 // Bundles the toolchain into dist/bundle/ for the Bazel toolchain: recomp.mjs (the CLI and
-// everything it imports, npm packages included), worker.js (the analysis pool's thread) and
-// capstone.wasm (loaded from beside the bundle by capstone-wasm). Actions then need three
-// files and a node, not a node_modules tree. The package versions the manifests record are
+// everything it imports, npm packages included), worker.js (the analysis pool's thread),
+// capstone.wasm (loaded from beside the bundle by capstone-wasm), and for `recomp aot`
+// wasm2c.cjs (wabt's wasm2c, one self-contained script, with wabt.LICENSE) and aot/ (the C
+// sources of the blobs' host and runtime: tools/aot/{host,runtime}). Actions then need these
+// files and a node, not a node_modules tree or the source tree. The package versions the manifests record are
 // written in, since no package.json travels with the bundle. Deterministic: esbuild's output
 // depends only on the sources and its options.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,3 +34,9 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(root, 'node_modules/capstone-wasm/dist/capstone.wasm'), join(out, 'capstone.wasm'));
+copyFileSync(join(root, 'node_modules/wabt/bin/wasm2c'), join(out, 'wasm2c.cjs'));
+copyFileSync(join(root, 'node_modules/wabt/LICENSE'), join(out, 'wabt.LICENSE'));
+for (const dir of ['host', 'runtime']) {
+  mkdirSync(join(out, 'aot', dir), { recursive: true });
+  for (const f of readdirSync(join(root, 'tools/aot', dir)).filter((n) => /\.[ch]$/.test(n))) copyFileSync(join(root, 'tools/aot', dir, f), join(out, 'aot', dir, f));
+}

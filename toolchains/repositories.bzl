@@ -3,7 +3,17 @@ rules_recomp checkout (dist/bundle, made by `npm ci`) and the pinned node, check
 
 load(":versions.bzl", "NODE_CPU", "NODE_INTEGRITY", "NODE_SHA256", "NODE_VERSION")
 
-_BUNDLE = ["recomp.mjs", "worker.mjs", "capstone.wasm"]
+# the bundle's files (scripts/bundle.mjs), besides the C sources below aot/
+_BUNDLE = ["recomp.mjs", "worker.mjs", "capstone.wasm", "wasm2c.cjs", "wabt.LICENSE"]
+
+def _bundle_files(bundle):
+    """The bundle's files as paths relative to it: _BUNDLE, then aot/DIR/FILE (recomp aot's C sources)."""
+    files = list(_BUNDLE)
+    aot = bundle.get_child("aot")
+    if aot.exists:
+        for d in sorted(aot.readdir(), key = lambda p: p.basename):
+            files += ["aot/%s/%s" % (d.basename, f.basename) for f in sorted(d.readdir(), key = lambda p: p.basename)]
+    return files
 
 def _node(rctx, root, arch):
     """Puts node-linux-<arch>/bin/node in the repository, or returns False when there is none.
@@ -30,11 +40,14 @@ def _node(rctx, root, arch):
 def _recomp_host_toolchains_impl(rctx):
     root = rctx.path(Label("//:package.json")).dirname
     bundle = root.get_child("dist").get_child("bundle")
-    for f in _BUNDLE:
+    files = _bundle_files(bundle)
+    for f in files:
         p = bundle.get_child(f)
         if not p.exists:
             fail("rules_recomp: the bundled recomp tool is missing (%s): run `npm ci` in %s, which builds it" % (p, root))
         rctx.symlink(p, "tool/" + f)
+    if not [f for f in files if f.startswith("aot/")]:
+        fail("rules_recomp: the bundled recomp tool has no C sources for recomp aot (%s/aot): rebuild it with `npm ci` in %s" % (bundle, root))
     archs = [a for a in sorted(NODE_SHA256.keys()) if _node(rctx, root, a)]
     if not archs:
         fail(("rules_recomp: no Node %s for the toolchain: run `npm ci` in %s (it installs the pinned node), " +
@@ -44,7 +57,7 @@ def _recomp_host_toolchains_impl(rctx):
         'load("@rules_recomp//toolchains:toolchain.bzl", "recomp_toolchain")',
         'package(default_visibility = ["//visibility:public"])',
         'exports_files(["tool/recomp.mjs"])',
-        'filegroup(name = "tool", srcs = %s)' % repr(["tool/" + f for f in _BUNDLE]),
+        'filegroup(name = "tool", srcs = %s)' % repr(["tool/" + f for f in files]),
     ]
     for arch in archs:
         build.append("""

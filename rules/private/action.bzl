@@ -33,7 +33,7 @@ def _requirements(ctx):
         requirements.update({"requires-worker-protocol": "proto", "supports-workers": "1"})
     return requirements
 
-def run_recomp(ctx, mnemonic, progress_message, args, inputs, outputs):
+def run_recomp(ctx, mnemonic, progress_message, args, inputs, outputs, compiler = None):
     """Runs `node recomp.mjs ARGS` hermetically.
 
     Args:
@@ -43,6 +43,10 @@ def run_recomp(ctx, mnemonic, progress_message, args, inputs, outputs):
       args: an Args from command_args().
       inputs: list of File the command reads (besides the tool).
       outputs: list of File it writes.
+      compiler: for an action that runs a C compiler (RecompAot), a struct(files = depset of
+        File, env = dict): the compiler's files and variables. The action then gets the
+        environment Bazel gives its own C++ actions (its default shell environment: PATH,
+        --action_env), where the compiler finds its assembler and linker, with env on top.
     """
     tool = recomp_tool(ctx)
     main = ctx.actions.args()
@@ -52,14 +56,15 @@ def run_recomp(ctx, mnemonic, progress_message, args, inputs, outputs):
     ctx.actions.run(
         executable = tool.node,
         arguments = [main, args],
-        inputs = inputs,
+        inputs = depset(inputs, transitive = [compiler.files] if compiler else []),
         tools = tool.tool_files,
         outputs = outputs,
         mnemonic = mnemonic,
         progress_message = progress_message,
-        # nothing from the host: the tool's output depends on its inputs alone
-        env = {},
-        use_default_shell_env = False,
+        # nothing from the host: the tool's output depends on its inputs alone (and on the C
+        # compiler, for the actions that run one)
+        env = compiler.env if compiler else {},
+        use_default_shell_env = compiler != None,
         execution_requirements = _requirements(ctx),
         toolchain = EXEC_TOOLCHAIN,
     )

@@ -16,6 +16,8 @@ def _lift(ctx, src):
     args.add("--quiet")
     if ctx.attr.arch != "auto":
         args.add("--arch", ctx.attr.arch)
+    if ctx.attr.flavour != "engine":
+        args.add("--for", ctx.attr.flavour)
     run_recomp(ctx, "RecompLift", "Translating %{label} into WebAssembly", args, [src], [wasm, manifest])
     return wasm, manifest
 
@@ -96,7 +98,7 @@ def _recomp_binary_impl(ctx):
         runfiles = runfiles.merge(d[DefaultInfo].default_runfiles)
     return [
         DefaultInfo(files = depset(outputs), executable = launcher, runfiles = runfiles),
-        RecompModuleInfo(module = wasm, manifest = manifest, report = report, report_html = html, signature = signature, src = src),
+        RecompModuleInfo(module = wasm, flavour = ctx.attr.flavour, manifest = manifest, report = report, report_html = html, signature = signature, src = src),
         OutputGroupInfo(module = depset([wasm]), manifest = depset([manifest]), report = depset([report, html])),
     ]
 
@@ -107,11 +109,17 @@ recomp_binary = rule(
 Outputs NAME.wasm, NAME.wasm.manifest.json (what it was made from, with which tools, and the
 syscalls it may make), NAME.report.json and NAME.report.html (the mapping report), and with
 sign_key NAME.wasm.dsse.json. `bazel run :NAME -- ARGS` runs the module through the vkernel
-with ARGS as the guest's arguments; as a data dependency of a test, NAME is that launcher.""",
+with ARGS as the guest's arguments; as a data dependency of a test, NAME is that launcher.
+With flavour = "aot" the module is what recomp_aot compiles into a native blob.""",
     attrs = ACTION_ATTRS | {
         "src": attr.label(doc = "The ELF executable: a file, or a target such as a cc_binary linked -static.", allow_files = True, mandatory = True),
         "arch": attr.string(doc = "The input's architecture; auto takes the ELF header's.", default = "auto", values = ["auto", "x86_64", "aarch64"]),
         "opt": attr.string(doc = "Optimisation level (recomp translate -O).", default = "2", values = ["0", "1", "2", "3"]),
+        "flavour": attr.string(
+            doc = "What the module is for (recomp translate --for): engine, run by the vkernel on V8 (`bazel run`); aot, for recomp_aot to compile into a native blob (`bazel run` runs it under the vkernel too).",
+            default = "engine",
+            values = ["engine", "aot"],
+        ),
         "sign_key": attr.label(doc = "An Ed25519 private key (recomp keygen): sign the manifest.", allow_single_file = True),
         "trusted_keys": attr.label_list(doc = "Public keys `bazel run` requires a signature of (recomp run --trusted-key).", allow_files = [".pub"]),
         "policy": attr.label(doc = "A run policy (recomp.policy/v1) for `bazel run` and tests (recomp run --policy).", allow_single_file = [".json"]),

@@ -4,6 +4,7 @@ RecompModuleInfo = provider(
     doc = "A WebAssembly module translated from an ELF executable, with what describes it.",
     fields = {
         "module": "File: the .wasm module",
+        "flavour": "string: what it was translated for (recomp translate --for): engine (recomp run) or aot (recomp_aot)",
         "manifest": "File: its manifest (recomp.manifest/v1)",
         "report": "File: its mapping report as JSON (recomp.report/v1)",
         "report_html": "File: the same report as one HTML page",

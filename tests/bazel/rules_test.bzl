@@ -1,5 +1,6 @@
 """Analysis tests of the rules: the actions each target registers, their mnemonics and argv,
-and that every action is hermetic (no host environment). Starlark cannot see an action's
+and that every action is hermetic (no host environment; the AOT action, which runs a C
+compiler, gets Bazel's default shell environment as Bazel's C++ actions do). Starlark cannot see an action's
 execution info: tests/bazel/checks.sh asks aquery that they support path mapping."""
 
 load("@bazel_skylib//lib:unittest.bzl", "analysistest", "asserts", "unittest")
@@ -16,12 +17,15 @@ def _after_tool(action):
     argv = action.argv
     return argv[2 + len(_NODE_FLAGS):]
 
-def _check_hermetic(env, action):
-    asserts.equals(env, {}, action.env, "%s: the action environment must be empty" % action.mnemonic)
+def _check_tool(env, action):
     asserts.true(env, action.argv[0].endswith("/bin/node"), "%s runs node, not %s" % (action.mnemonic, action.argv[0]))
     asserts.equals(env, _NODE_FLAGS, action.argv[1:1 + len(_NODE_FLAGS)], "%s: node's flags" % action.mnemonic)
     tool = action.argv[1 + len(_NODE_FLAGS)]
     asserts.true(env, tool.endswith("/recomp.mjs"), "%s runs the bundled tool, not %s" % (action.mnemonic, tool))
+
+def _check_hermetic(env, action):
+    asserts.equals(env, {}, action.env, "%s: the action environment must be empty" % action.mnemonic)
+    _check_tool(env, action)
 
 def _binary_test_impl(ctx):
     env = analysistest.begin(ctx)
@@ -80,21 +84,49 @@ library_test = analysistest.make(_library_test_impl)
 
 def _aot_test_impl(ctx):
     env = analysistest.begin(ctx)
-    aot = [a for a in _recomp_actions(env) if a.mnemonic == "RecompAot"]
-    asserts.equals(env, 1, len(aot))
-    argv = _after_tool(aot[0])
-    asserts.equals(env, "aot", argv[0])
-    asserts.equals(env, ctx.attr.target, argv[argv.index("--target") + 1])
-    _check_hermetic(env, aot[0])
+    actions = _recomp_actions(env)
+    asserts.equals(env, ["RecompAot"], [a.mnemonic for a in actions])
+    aot = actions[0]
+    _check_tool(env, aot)
+    argv = _after_tool(aot)
+    asserts.equals(env, ["aot", "tests/bazel/for_aot.wasm", "--target", ctx.attr.target], [argv[0], argv[1].partition("/bin/")[2]] + argv[2:4])
+    cc = argv[argv.index("--cc") + 1]
+    if ctx.attr.cc:
+        asserts.equals(env, ctx.attr.cc, cc, "the compiler without a C toolchain for the target")
+    else:
+        # the C toolchain Bazel resolved for the host (autodetected: /usr/bin/gcc or so)
+        asserts.true(env, cc.startswith("/") and cc.rpartition("/")[2] in ("gcc", "cc", "clang"), "the resolved C toolchain's compiler, not " + cc)
+    asserts.equals(env, sorted(["aot", "aot.manifest.json"]), sorted([f.basename for f in aot.outputs.to_list()]))
+    inputs = [f.basename for f in aot.inputs.to_list()]
+    for f in ("for_aot.wasm", "for_aot.wasm.manifest.json", "wasm2c.cjs", "host.h", "wasm-rt.c"):
+        asserts.true(env, f in inputs, "the AOT action reads " + f)
     return analysistest.end(env)
 
-aot_test = analysistest.make(_aot_test_impl, attrs = {"target": attr.string()})
+aot_test = analysistest.make(_aot_test_impl, attrs = {"target": attr.string(), "cc": attr.string()})
 
+# no C toolchain for aarch64 is registered here (Bazel's autodetected one serves the host)
 aot_aarch64_test = analysistest.make(
     _aot_test_impl,
-    attrs = {"target": attr.string()},
+    attrs = {"target": attr.string(), "cc": attr.string()},
     config_settings = {"//command_line_option:platforms": str(Label("//tests/bazel:linux_aarch64"))},
 )
+
+def _for_aot_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    lift = [a for a in _recomp_actions(env) if a.mnemonic == "RecompLift"]
+    asserts.equals(env, 1, len(lift))
+    asserts.equals(env, ["--for", "aot"], _after_tool(lift[0])[-2:])
+    return analysistest.end(env)
+
+for_aot_test = analysistest.make(_for_aot_test_impl)
+
+def _aot_engine_module_test_impl(ctx):
+    env = analysistest.begin(ctx)
+    asserts.expect_failure(env, "is a module translated for engines (recomp_binary flavour = \"engine\")")
+    asserts.expect_failure(env, "give recomp_aot a recomp_binary with flavour = \"aot\"")
+    return analysistest.end(env)
+
+aot_engine_module_test = analysistest.make(_aot_engine_module_test_impl, expect_failure = True)
 
 def _bad_src_test_impl(ctx):
     env = analysistest.begin(ctx)

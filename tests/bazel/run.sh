@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # The Bazel integration tests, from the repository root on this Debian machine:
 #   - Starlark unit and analysis tests (bazel test //tests/bazel/...)
-#   - examples/: bazel build //... and bazel test //..., and the targets that must fail
-#     with a clear message (manual ones: shared library, AOT)
+#   - examples/: bazel build //... and bazel test //..., and the target that must fail
+#     with a clear message (manual: a shared library)
+#   - AOT blobs: x86_64 (bazel test runs it), aarch64 (--platforms; run under qemu-aarch64)
 #   - reproducibility: two copies of the repository at different paths, each with its own
 #     output root, build byte-identical outputs
-#   - caching: a clean build in one copy takes every recomp action from the cache the other
-#     filled: an HTTP remote cache (nginx with WebDAV on 127.0.0.1) and a disk cache
+#   - caching: a clean build in one copy takes every recomp action (the AOT compilations
+#     too) from the cache the other filled: an HTTP remote cache (nginx with WebDAV on
+#     127.0.0.1) and a disk cache
 #   - persistent workers (opt-in flag): the same bytes, every recomp action in a worker
 # Bazel 7 runs through ../shared/tools/bazel7 (or $BAZEL7); the work lands in .cache/bazel-it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 BAZEL7=${BAZEL7:-$ROOT/../shared/tools/bazel7}
-# what the examples' actions need inside Bazel's root: a C compiler for cc_binary
-export BAZEL7_EXTRA_PACKAGES="gcc libc6-dev ${BAZEL7_EXTRA_PACKAGES:-}"
+# what the examples' actions need inside Bazel's root: a C compiler for cc_binary; for
+# recomp_aot the aarch64 cross compiler and simde's headers; qemu-user to run the aarch64 blob
+export BAZEL7_EXTRA_PACKAGES="gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross libsimde-dev qemu-user ${BAZEL7_EXTRA_PACKAGES:-}"
 [ -x "$BAZEL7" ] || { echo "bazel tests: $BAZEL7 is missing (see ../shared/tools)" >&2; exit 1; }
 [ -f dist/bundle/recomp.mjs ] || { echo "bazel tests: dist/bundle is missing: run scripts/install.sh" >&2; exit 1; }
 command -v nginx >/dev/null || { echo "bazel tests: nginx is missing: run scripts/install.sh" >&2; exit 1; }

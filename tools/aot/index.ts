@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch as hostArch, availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { imageMetaOf, ModuleError } from '../vkernel/index.js';
 import type { ImageMeta } from '../translate/index.js';
@@ -42,21 +42,29 @@ export interface AotResult {
   flags: string[];
 }
 
-/** the host sources, in the source tree (dist/tools/aot is three levels below it); the Bazel bundle has none yet */
-function sourceDir(): string {
+/**
+ * What compileAot reads besides the module: the C sources (host/, runtime/) and wabt's wasm2c
+ * script. The bundled tool (dist/bundle, the Bazel toolchain's) carries them beside itself,
+ * as aot/ and wasm2c.cjs (scripts/bundle.mjs); tsc's output (dist/tools/aot, three levels
+ * below the source tree) reads the source tree and node_modules.
+ */
+function aotFiles(): { src: string; wasm2c: string } {
   const here = dirname(fileURLToPath(import.meta.url));
-  const d = join(here, '..', '..', '..', 'tools', 'aot');
-  if (existsSync(join(d, 'host', 'host.h'))) return d;
-  throw new AotError(`the AOT host sources are missing (looked for ${d}): the bundled tool cannot compile blobs yet, run recomp from its source tree`);
-}
-
-/** wabt's wasm2c, a Node script, from node_modules */
-function wasm2cScript(): string {
+  const bundled = join(here, 'aot');
+  if (existsSync(join(bundled, 'host', 'host.h'))) {
+    const wasm2c = join(here, 'wasm2c.cjs');
+    if (!existsSync(wasm2c)) throw new AotError(`wasm2c is missing beside the bundled tool (${wasm2c}): rebuild the bundle (scripts/bundle.mjs)`);
+    return { src: bundled, wasm2c };
+  }
+  const src = join(here, '..', '..', '..', 'tools', 'aot');
+  if (!existsSync(join(src, 'host', 'host.h'))) throw new AotError(`the AOT host sources are missing (looked for ${bundled} and ${src}): rebuild the bundle (scripts/bundle.mjs) or run recomp from its source tree`);
+  let wasm2c: string;
   try {
-    return createRequire(import.meta.url).resolve('wabt/bin/wasm2c');
+    wasm2c = createRequire(import.meta.url).resolve('wabt/bin/wasm2c');
   } catch {
     throw new AotError('wasm2c is missing: the npm package wabt is not installed (npm ci)');
   }
+  return { src, wasm2c };
 }
 
 /** the module compiled (for its sections and imports) and its image facts; refuses what is not a recomp module translated --for aot */
@@ -206,14 +214,16 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     .filter((i) => i.kind === 'function')
     .map((i) => i.name);
   const cc = opts.cc ?? defaultCompiler(opts.target);
-  const compiler = { command: cc, version: compilerVersion(cc) };
-  const src = sourceDir();
+  // it runs in the work directory: a relative path (a Bazel toolchain's, below the execroot)
+  // is taken from here, and recorded as given, which names no directory of this machine
+  const ccPath = cc.includes('/') ? resolve(cc) : cc;
+  const compiler = { command: cc, version: compilerVersion(ccPath) };
+  const { src, wasm2c: w2c } = aotFiles();
   const work = mkdtempSync(join(tmpdir(), 'recomp-aot-'));
   try {
     opts.onPhase?.('wasm2c');
     writeFileSync(join(work, 'module.wasm'), module);
     const parts = outputsFor(module.length);
-    const w2c = wasm2cScript();
     await runTool(process.execPath, [w2c, '--enable-tail-call', '--num-outputs', String(parts), 'module.wasm', '-n', MODULE_NAME, '-o', `${MODULE_NAME}.c`], work, 'wasm2c');
     const wasm2c = execFileSync(process.execPath, [w2c, '--version'], { encoding: 'utf8' }).trim();
     for (const f of readdirSync(work).filter((n) => n.endsWith('.c'))) writeFileSync(join(work, f), mendWasm2c(readFileSync(join(work, f), 'utf8')));
@@ -243,11 +253,11 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     opts.onPhase?.(`compiling ${sources.length} C files with ${cc}`);
     const objects = sources.map((_, k) => `o${String(k).padStart(2, '0')}.o`);
     await inParallel(
-      sources.map((s, k) => () => runTool(cc, [...flags.filter((f) => !f.startsWith('-static') && !f.startsWith('-Wl')), ...includes, '-c', s, '-o', objects[k]], work, `compiling ${s.startsWith(src) ? s.slice(src.length + 1) : s}`)),
+      sources.map((s, k) => () => runTool(ccPath, [...flags.filter((f) => !f.startsWith('-static') && !f.startsWith('-Wl')), ...includes, '-c', s, '-o', objects[k]], work, `compiling ${s.startsWith(src) ? s.slice(src.length + 1) : s}`)),
       availableParallelism(),
     );
     opts.onPhase?.('linking');
-    await runTool(cc, [...flags, ...objects, '-lm', '-o', 'blob'], work, 'linking');
+    await runTool(ccPath, [...flags, ...objects, '-lm', '-o', 'blob'], work, 'linking');
     if (opts.keepC) for (const f of readdirSync(work).filter((n) => /\.[ch]$/.test(n)).sort()) writeFileSync(join(opts.keepC, f), readFileSync(join(work, f)));
     const blob = readFileSync(join(work, 'blob'));
     // the recorded flags name what the compiler was given, without this machine's paths
