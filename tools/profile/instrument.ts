@@ -1,7 +1,12 @@
 // Counting instrumentation for `recomp run --profile`: a copy of a module (the file is never
 // changed) whose guest functions count how often they are entered and how often their loop
-// heads pass, in a memory of their own that the module exports. The guest's memory, globals
-// and function indices are untouched, so the copy runs as the module does, only counting.
+// heads pass. The guest's memory, globals and function indices are untouched (what is added
+// goes after them), so the copy runs as the module does, only counting.
+//
+// The counters are mutable i64 globals, two per guest function: measured on the corpus
+// benchmarks, a counter in a memory of its own cost half as much again (V8 reloads that
+// memory's base and bounds for every count). When the guest ends, an exported function
+// copies them into an exported counter memory, where the vkernel's host reads them.
 //
 // The module is rewritten as bytes: every instruction of a guest function's body is decoded
 // (to find its loops) and copied; the counting code goes in at the body's start and at the
@@ -11,12 +16,14 @@ import { customSection, functionNames, readSections, type Section } from '../was
 
 export class ProfileError extends Error {}
 
-/** the export of the counter memory: two u64 per guest function, entries then loop passes */
+/** the exported counter memory: two u64 per guest function, entries then loop passes */
 export const COUNTERS_EXPORT = 'recomp.profile';
+/** the exported function that copies the counters into it */
+export const DUMP_EXPORT = 'recomp.profile.dump';
 
 export interface Instrumented {
   bytes: Uint8Array;
-  /** the guest entry of counter pair k (at byte 16k of the counter memory) */
+  /** the guest entry of counter pair k */
   entries: number[];
 }
 
@@ -37,7 +44,10 @@ export function instrumentModule(bytes: Uint8Array): Instrumented {
     throw new ProfileError(`cannot profile this module: ${(e as Error).message}`);
   }
   if (!customSection(bytes, sections, 'recomp.image')) throw new ProfileError('not a recomp module (no recomp.image section): translate the ELF with `recomp translate` first');
-  const imports = importCounts(bytes, sections);
+  const section = (id: number) => sections.find((s) => s.id === id);
+  for (const [id, what] of [[1, 'type'], [3, 'function'], [5, 'memory'], [6, 'global'], [7, 'export'], [10, 'code']] as const)
+    if (!section(id)) throw new ProfileError(`cannot profile this module: it has no ${what} section`);
+  const imports = importCounts(bytes, section(2));
   /** function index → counter pair, for the functions named f<hex> */
   const counterOf = new Map<number, number>();
   const entries: number[] = [];
@@ -48,38 +58,45 @@ export function instrumentModule(bytes: Uint8Array): Instrumented {
     entries.push(parseInt(m[1], 16));
   }
   if (!entries.length) throw new ProfileError('cannot profile this module: its name section names no guest functions (f<address>); was it stripped?');
-  const memories = sections.find((s) => s.id === 5);
-  if (!memories) throw new ProfileError('cannot profile this module: it has no memory section');
-  const counterMemory = imports.memories + new Reader(bytes, memories.offset, memories.offset + memories.size).u32();
+  const length = (id: number) => vectorLength(bytes, section(id)!);
+  const firstCounter = imports.globals + length(6);
+  const counterMemory = imports.memories + length(5);
+  const dump = imports.functions + length(3);
   const pages = Math.max(1, Math.ceil((entries.length * 16) / 65536));
 
   const out = new Writer();
   out.raw(bytes.subarray(0, 8));
   for (const s of sections) {
     const body = bytes.subarray(s.offset, s.offset + s.size);
-    if (s.id === 5) out.section(5, appendToVector(body, [0x01, ...leb(pages), ...leb(pages)]));
-    else if (s.id === 7) out.section(7, appendToVector(body, [...nameBytes(COUNTERS_EXPORT), 0x02, ...leb(counterMemory)]));
-    else if (s.id === 10) out.section(10, instrumentCode(bytes, s, imports.functions, counterOf, entries, counterMemory));
+    if (s.id === 1) out.section(1, appendToVector(body, [0x60, 0x00, 0x00])); // dump's type: [] -> []
+    else if (s.id === 3) out.section(3, appendToVector(body, leb(functionTypes(bytes, section(1)!)))); // dump, typed by the type added last
+    else if (s.id === 5) out.section(5, appendToVector(body, [0x01, ...leb(pages), ...leb(pages)]));
+    else if (s.id === 6) out.section(6, appendToVector(body, ...entries.flatMap(() => [ZERO_I64, ZERO_I64])));
+    else if (s.id === 7) out.section(7, appendToVector(body, [...nameBytes(COUNTERS_EXPORT), 0x02, ...leb(counterMemory)], [...nameBytes(DUMP_EXPORT), 0x00, ...leb(dump)]));
+    else if (s.id === 10) out.section(10, instrumentCode(bytes, s, imports.functions, counterOf, entries, firstCounter, dumpBody(entries.length, firstCounter, counterMemory)));
     else out.section(s.id, body);
   }
-  if (!sections.some((s) => s.id === 7)) throw new ProfileError('cannot profile this module: it has no export section');
   return { bytes: out.bytes(), entries };
 }
 
-/** the counts a finished run left in an instrumented instance's counter memory, by guest entry */
+/** the counts a finished run left in an instrumented instance, by guest entry */
 export function readCounts(instance: WebAssembly.Instance, entries: number[]): Counts[] {
-  const memory = instance.exports[COUNTERS_EXPORT];
-  if (!(memory instanceof WebAssembly.Memory)) throw new ProfileError(`the instrumented module exports no ${COUNTERS_EXPORT} memory`);
+  const { [DUMP_EXPORT]: dump, [COUNTERS_EXPORT]: memory } = instance.exports;
+  if (typeof dump !== 'function' || !(memory instanceof WebAssembly.Memory)) throw new ProfileError('the instance is not one of an instrumented module');
+  (dump as () => void)();
   const c = new BigUint64Array(memory.buffer, 0, entries.length * 2);
   return entries.map((entry, k) => ({ entry, entries: c[2 * k], loops: c[2 * k + 1] }));
 }
 
-/** the code section with counting code in every guest function */
-function instrumentCode(bytes: Uint8Array, s: Section, imported: number, counterOf: Map<number, number>, entries: number[], memory: number): Uint8Array {
+/** a mutable i64 global starting at 0 */
+const ZERO_I64 = [0x7e, 0x01, 0x42, 0x00, 0x0b];
+
+/** the code section with counting code in every guest function, and the dump function's body after the others */
+function instrumentCode(bytes: Uint8Array, s: Section, imported: number, counterOf: Map<number, number>, entries: number[], firstCounter: number, dump: Uint8Array): Uint8Array {
   const r = new Reader(bytes, s.offset, s.offset + s.size);
   const out = new Writer();
   const n = r.u32();
-  out.raw(leb(n));
+  out.raw(leb(n + 1));
   for (let k = 0; k < n; k++) {
     const size = r.u32();
     const end = r.p + size;
@@ -96,40 +113,47 @@ function instrumentCode(bytes: Uint8Array, s: Section, imported: number, counter
       valType(r);
     }
     body.raw(bytes.subarray(localsStart, r.p));
-    body.raw(countEntry(16 * counter, entries[counter], memory));
-    copyInstructions(r, end, body, countOnce(16 * counter + 8, memory));
+    const g = firstCounter + 2 * counter;
+    body.raw(countEntry(g, entries[counter]));
+    copyInstructions(r, end, body, countOnce(g + 1));
     const b = body.bytes();
     out.raw(leb(b.length));
     out.raw(b);
   }
+  if (r.p !== r.end) r.fail('bytes after the last function body');
+  out.raw(dump);
   return out.bytes();
 }
 
-// i64.load and i64.store with a memory index (align 2^3, the 0x40 flag: a memory index follows)
-const memarg = (memory: number, offset: number) => [0x43, ...leb(memory), ...leb(offset)];
-const I32_CONST_0 = [0x41, 0x00];
-
-/** counter at `offset` += 1 */
-function countOnce(offset: number, memory: number): Uint8Array {
-  return Uint8Array.from([...I32_CONST_0, ...I32_CONST_0, 0x29, ...memarg(memory, offset), 0x42, 0x01, 0x7c, 0x37, ...memarg(memory, offset)]);
+/** global g += 1 */
+function countOnce(g: number): Uint8Array {
+  return Uint8Array.from([0x23, ...leb(g), 0x42, 0x01, 0x7c, 0x24, ...leb(g)]);
 }
 
 /**
- * counter at `offset` += (pc == entry): a guest function is also entered at a loop head by its
- * own re-entry (engine flavour, see tools/wasm/module.ts), which is a loop pass, not an entry
+ * global g += (pc == entry): a guest function is also entered at a loop head by its own
+ * re-entry (engine flavour, see tools/wasm/module.ts), which is a loop pass, not an entry
  */
-function countEntry(offset: number, entry: number, memory: number): Uint8Array {
+function countEntry(g: number, entry: number): Uint8Array {
   return Uint8Array.from([
-    ...I32_CONST_0,
-    ...I32_CONST_0,
-    0x29, ...memarg(memory, offset),
+    0x23, ...leb(g),
     0x20, 0x00, // local.get 0: the pc the function was entered at
     0x41, ...sleb(entry | 0),
     0x46, // i32.eq
     0xad, // i64.extend_i32_u
     0x7c, // i64.add
-    0x37, ...memarg(memory, offset),
+    0x24, ...leb(g),
   ]);
+}
+
+/** the body of dump: every counter global stored at 8k in the counter memory */
+function dumpBody(pairs: number, first: number, memory: number): Uint8Array {
+  // i64.store with a memory index: align 2^3 and the 0x40 flag, the index, the offset
+  const store = (offset: number) => [0x37, 0x43, ...leb(memory), ...leb(offset)];
+  const code = [0x00]; // no locals
+  for (let k = 0; k < 2 * pairs; k++) code.push(0x41, 0x00, 0x23, ...leb(first + k), ...store(8 * k));
+  code.push(0x0b);
+  return Uint8Array.from([...leb(code.length), ...code]);
 }
 
 /**
@@ -240,9 +264,8 @@ function heapType(r: Reader): void {
 }
 
 /** counts of imported functions and memories: the index spaces of defined ones start after them */
-function importCounts(bytes: Uint8Array, sections: Section[]): { functions: number; memories: number } {
-  const counts = { functions: 0, memories: 0 };
-  const s = sections.find((x) => x.id === 2);
+function importCounts(bytes: Uint8Array, s: Section | undefined): { functions: number; memories: number; globals: number } {
+  const counts = { functions: 0, memories: 0, globals: 0 };
   if (!s) return counts;
   const r = new Reader(bytes, s.offset, s.offset + s.size);
   for (let k = r.u32(); k > 0; k--) {
@@ -261,16 +284,33 @@ function importCounts(bytes: Uint8Array, sections: Section[]): { functions: numb
     } else if (kind === 3) {
       valType(r);
       r.byte();
+      counts.globals++;
     } else r.fail(`import kind ${kind}`);
   }
   return counts;
 }
 
 /** a vector section's contents with one more element at its end */
-function appendToVector(body: Uint8Array, element: number[]): Uint8Array {
+function appendToVector(body: Uint8Array, ...elements: number[][]): Uint8Array {
   const r = new Reader(body, 0, body.length);
   const n = r.u32();
-  return Uint8Array.from([...leb(n + 1), ...body.subarray(r.p), ...element]);
+  const more = elements.filter((e) => e.length);
+  return Uint8Array.from([...leb(n + more.length), ...body.subarray(r.p), ...more.flat()]);
+}
+function vectorLength(bytes: Uint8Array, s: Section): number {
+  return new Reader(bytes, s.offset, s.offset + s.size).u32();
+}
+
+/** the number of types in the type section, all function types (binaryen writes no recursion groups without GC) */
+function functionTypes(bytes: Uint8Array, s: Section): number {
+  const r = new Reader(bytes, s.offset, s.offset + s.size);
+  const n = r.u32();
+  for (let k = 0; k < n; k++) {
+    if (r.byte() !== 0x60) r.fail('a type that is not a function type (of a wasm proposal recomp does not emit)');
+    for (let v = r.u32(); v > 0; v--) valType(r);
+    for (let v = r.u32(); v > 0; v--) valType(r);
+  }
+  return n;
 }
 
 function nameBytes(s: string): number[] {
