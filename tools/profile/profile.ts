@@ -65,14 +65,15 @@ export function serializeProfile(p: Profile): string {
   return `${text.slice(0, -2)},\n  "functions": [${rows ? `\n${rows}\n  ` : ''}]\n}\n`;
 }
 
-export function readProfile(path: string): Profile {
-  let text: string;
+/** a profile file: its bytes (the manifest names them) and what they say */
+export function readProfile(path: string): { bytes: Uint8Array; profile: Profile } {
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (e) {
     throw new ProfileError(`cannot read the profile ${path}: ${failure(e)}`);
   }
-  return parseJsonAs(Profile, text, path, ProfileError);
+  return { bytes, profile: parseJsonAs(Profile, new TextDecoder().decode(bytes), path, ProfileError) };
 }
 
 /** refuses a profile of other bytes than `module`: its counts would name other functions */
