@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import os, { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { failure, writeAtomic } from '../common/fs.js';
 import { hasElfMagic } from '../elf/index.js';
 import { ModuleError, runModule, type Grant, type RunOptions, type RunResult } from '../vkernel/index.js';
@@ -128,7 +128,11 @@ async function profiledRunTo(out: string, bytes: Uint8Array, opts: RunOptions): 
   const { profiledRun, serializeProfile, ProfileError } = await import('../profile/index.js');
   try {
     const { result, profile } = await profiledRun(bytes, opts);
-    writeAtomic(out, serializeProfile(profile));
+    try {
+      writeAtomic(out, serializeProfile(profile));
+    } catch (e) {
+      throw new ModuleError(`cannot write the profile ${out}: ${failure(e)}`);
+    }
     return result;
   } catch (e) {
     if (e instanceof ProfileError) throw new ModuleError(e.message);
@@ -181,6 +185,7 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`recomp run: refused ${module}: ${refused}\n`);
     return 1;
   }
+  if (values.profile && !existsSync(dirname(resolve(values.profile)))) throw new UsageError(`--profile ${values.profile}: no such directory`);
   if (hasElfMagic(bytes)) {
     if (values.profile) throw new UsageError(`--profile counts a module's functions under the vkernel; ${module} is a native blob, which has no counters: profile the module it was made from`);
     return runBlob(module, bytes, [...rest, ...guestArgs], values);
