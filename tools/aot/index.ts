@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { imageMetaOf, ModuleError } from '../vkernel/index.js';
 import type { ImageMeta } from '../translate/index.js';
 import { generateGlue, generateOps, MODULE_NAME } from './glue.js';
+import { ColdMarker, type HotSet } from './cold.js';
 
 export class AotError extends Error {}
 
@@ -31,6 +32,8 @@ export interface AotOptions {
   cc?: string;
   /** keep the generated C here (for audits and debugging) */
   keepC?: string;
+  /** from a profile: the functions to compile with full optimisation, the others cheaply (see cold.ts) */
+  hot?: HotSet;
   onPhase?: (phase: string) => void;
 }
 
@@ -40,6 +43,8 @@ export interface AotResult {
   wasm2c: string;
   compiler: { command: string; version: string };
   flags: string[];
+  /** with `hot`: how many guest functions were compiled each way */
+  split?: { hot: number; cold: number };
 }
 
 /**
@@ -226,7 +231,12 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     const parts = outputsFor(module.length);
     await runTool(process.execPath, [w2c, '--enable-tail-call', '--num-outputs', String(parts), 'module.wasm', '-n', MODULE_NAME, '-o', `${MODULE_NAME}.c`], work, 'wasm2c');
     const wasm2c = execFileSync(process.execPath, [w2c, '--version'], { encoding: 'utf8' }).trim();
-    for (const f of readdirSync(work).filter((n) => n.endsWith('.c'))) writeFileSync(join(work, f), mendWasm2c(readFileSync(join(work, f), 'utf8')));
+    const cold = opts.hot && new ColdMarker(opts.hot);
+    for (const f of readdirSync(work).filter((n) => n.endsWith('.c')).sort()) {
+      const c = mendWasm2c(readFileSync(join(work, f), 'utf8'));
+      writeFileSync(join(work, f), cold ? cold.mark(c) : c);
+    }
+    const split = cold?.finish();
     const header = readFileSync(join(work, `${MODULE_NAME}.h`), 'utf8');
     writeFileSync(join(work, 'glue.c'), generateGlue({ meta, imports, header }));
     writeFileSync(join(work, 'ops.h'), generateOps());
@@ -262,7 +272,7 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     const blob = readFileSync(join(work, 'blob'));
     // the recorded flags name what the compiler was given, without this machine's paths
     const recorded = flags.map((f) => f.replace(work, '$WORK').replace(src, '$RECOMP_AOT'));
-    return { blob, meta, wasm2c, compiler, flags: recorded };
+    return { blob, meta, wasm2c, compiler, flags: recorded, ...(split ? { split } : {}) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import os, { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { failure } from '../common/fs.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { failure, writeAtomic } from '../common/fs.js';
 import { hasElfMagic } from '../elf/index.js';
-import { ModuleError, runModule, type Grant } from '../vkernel/index.js';
+import { ModuleError, runModule, type Grant, type RunOptions, type RunResult } from '../vkernel/index.js';
 import { parseFlags } from './args.js';
 import { UsageError } from './command.js';
 import { VERSION } from './version.js';
@@ -21,6 +21,13 @@ const RUN_OPTIONS = `Options:
                       without .wasm); multi-call programs such as busybox choose by it
   --trace             print every syscall with its arguments and result on stderr
   -h, --help          this help
+`;
+
+const PROFILE_OPTIONS = `  --profile OUT       count how often each guest function is entered and how often its
+                      loop heads pass, and write the counts to OUT (JSON, schema
+                      recomp.profile/v1) when the guest ends, for 'recomp aot --profile'.
+                      The counting runs in a copy of the module (its file is unchanged)
+                      and slows the run a little; modules only, not native blobs
 `;
 
 const TRUST_OPTIONS = `  --trusted-key KEY.pub
@@ -48,7 +55,7 @@ a native blob made by 'recomp aot' for this host's architecture (its own process
 same options, after the same signature check: --trusted-key refuses a blob whose bytes are
 not the ones its signed manifest names).
 
-${RUN_OPTIONS}${TRUST_OPTIONS}
+${RUN_OPTIONS}${PROFILE_OPTIONS}${TRUST_OPTIONS}
 ${RUN_NOTES}
 A module refused by the signature check exits with status 1 before any guest code runs.
 
@@ -56,6 +63,7 @@ Examples:
   recomp run hello.wasm
   recomp run busybox.wasm --dir . -- ls -l
   recomp run app.wasm --dir /data:/srv --env LANG=C.UTF-8 -- --verbose
+  recomp run app.wasm --profile app.profile.json -- typical input
 `;
 
 const EXEC_HELP = `Usage: recomp exec ELF [options] [--] ARGS...
@@ -81,7 +89,7 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-const RUN_FLAGS = { ...FLAGS, 'trusted-key': { type: 'string', multiple: true }, policy: { type: 'string' } } as const;
+const RUN_FLAGS = { ...FLAGS, 'trusted-key': { type: 'string', multiple: true }, policy: { type: 'string' }, profile: { type: 'string' } } as const;
 
 function grantsOf(dirs: string[] | undefined): Grant[] {
   return (dirs ?? []).map((d) => {
@@ -100,8 +108,8 @@ function envOf(env: string[] | undefined): string[] {
   return env ?? [];
 }
 
-async function runAndReport(bytes: Uint8Array, programName: string, guestArgs: string[], values: { dir?: string[]; env?: string[]; trace?: boolean }): Promise<number> {
-  const result = await runModule(bytes, {
+async function runAndReport(bytes: Uint8Array, programName: string, guestArgs: string[], values: { dir?: string[]; env?: string[]; trace?: boolean; profile?: string }): Promise<number> {
+  const opts: RunOptions = {
     args: guestArgs,
     env: envOf(values.env),
     grants: grantsOf(values.dir),
@@ -109,12 +117,30 @@ async function runAndReport(bytes: Uint8Array, programName: string, guestArgs: s
     trace: values.trace ?? false,
     programName,
     emulateFma: process.env.RECOMP_FMA === 'emulate',
-  });
+  };
+  const result = values.profile ? await profiledRunTo(values.profile, bytes, opts) : await runModule(bytes, opts);
   if (result.message) process.stderr.write(result.message + '\n');
   return result.status;
 }
 
-const VALUED = new Set(['--dir', '--env', '--argv0', '-O', '--trusted-key', '--policy']);
+/** runs the module with its functions counted and writes the profile to `out` (loaded only when asked) */
+async function profiledRunTo(out: string, bytes: Uint8Array, opts: RunOptions): Promise<RunResult> {
+  const { profiledRun, serializeProfile, ProfileError } = await import('../profile/index.js');
+  try {
+    const { result, profile } = await profiledRun(bytes, opts);
+    try {
+      writeAtomic(out, serializeProfile(profile));
+    } catch (e) {
+      throw new ModuleError(`cannot write the profile ${out}: ${failure(e)}`);
+    }
+    return result;
+  } catch (e) {
+    if (e instanceof ProfileError) throw new ModuleError(e.message);
+    throw e;
+  }
+}
+
+const VALUED = new Set(['--dir', '--env', '--argv0', '-O', '--trusted-key', '--policy', '--profile']);
 
 /** splits recomp's own flags from the guest's: everything after '--' or after the first positional past the module */
 function split(args: string[], modulePositionals = 1): [string[], string[]] {
@@ -159,7 +185,11 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`recomp run: refused ${module}: ${refused}\n`);
     return 1;
   }
-  if (hasElfMagic(bytes)) return runBlob(module, bytes, [...rest, ...guestArgs], values);
+  if (values.profile && !existsSync(dirname(resolve(values.profile)))) throw new UsageError(`--profile ${values.profile}: no such directory`);
+  if (hasElfMagic(bytes)) {
+    if (values.profile) throw new UsageError(`--profile counts a module's functions under the vkernel; ${module} is a native blob, which has no counters: profile the module it was made from`);
+    return runBlob(module, bytes, [...rest, ...guestArgs], values);
+  }
   try {
     return await runAndReport(bytes, values.argv0 ?? basename(module).replace(/\.wasm$/, ''), [...rest, ...guestArgs], values);
   } catch (e) {

@@ -62,6 +62,13 @@ export const Manifest = z
         wasm2c: z.string().describe('the version of wasm2c that turned the module into C'),
         compiler: z.strictObject({ command: z.string(), version: z.string() }).describe('the C compiler, as it names itself'),
         flags: z.array(z.string()).describe('every flag given to the compiler, with base names'),
+        profile: FileRef.extend({
+          hot: z.number().int().nonnegative().describe('guest functions that ran in the profiled run: compiled with the flags above'),
+          cold: z.number().int().nonnegative().describe('the others: compiled at the level coldOptimize (a gcc optimize attribute on each)'),
+          coldOptimize: z.string(),
+        })
+          .optional()
+          .describe('recomp aot --profile only: the execution profile (recomp.profile/v1) that chose how each guest function was compiled'),
       })
       .optional()
       .describe('trust aot only: how the native blob was made from the module'),

@@ -25,6 +25,8 @@ export interface RunOptions {
   programName: string;
   /** always take the exact fused multiply-add emulation, even where the host fuses (tests: both paths give the same bits) */
   emulateFma?: boolean;
+  /** called once the module is instantiated, before guest code runs (recomp run --profile reads its counters through it) */
+  onInstance?: (instance: WebAssembly.Instance) => void;
 }
 
 export interface RunResult {
@@ -120,6 +122,7 @@ export class Process {
     const imports = { vkernel: this.imports() };
     const instance = await WebAssembly.instantiate(module, imports);
     this.exports = instance.exports as unknown as Exports;
+    this.opts.onInstance?.(instance);
     this.mem = new GuestMemory(this.exports.memory, this.meta.brk);
     this.useFusedMultiplyAdd();
     const sp = this.buildStack();
