@@ -91,6 +91,9 @@ function aotModule(bytes: Uint8Array): { module: WebAssembly.Module; meta: Image
     throw new AotError(
       "this module was translated for engines ('recomp run'): it uses relaxed SIMD and loop re-entry, which wasm2c cannot compile; translate the ELF with `recomp translate --for aot`, or give recomp aot the ELF itself",
     );
+  // modules for aot hand the pc back through s.rpc and make no tail calls since this global came
+  if (!WebAssembly.Module.exports(module).some((e) => e.name === 's.rpc'))
+    throw new AotError('this module was translated --for aot by an older recomp (with tail calls, which recomp aot no longer compiles): translate the ELF again');
   return { module, meta };
 }
 
@@ -135,55 +138,15 @@ function flagsFor(target: Target, work: string, src: string): string[] {
 }
 
 /**
- * Mends three faults of wasm2c 1.0.39's tail calls in the C it writes, each checked against
- * the shape it fixes (anything of that shape left over is refused):
- *
- * - The tail-callee copy of a function (\`wasm_tailcall_...\`) garbles the declaration of its
- *   first group of locals: the type, then the stack variables' declarations, then the rest of
- *   the locals' line at column 0. The pieces are put back in order:
- *
- *       u64   u32 var_i0, var_i1;          becomes     u64 var_l5 = 0;
- *       u64 var_j0, var_j1;                            u32 var_i0, var_i1;
- *     var_l5 = 0;                                      u64 var_j0, var_j1;
- *
- * - The trampoline that runs a tail-call chain from an ordinary call leaves the instance
- *   pointer the callees read uninitialised: it gets the caller's.
- *
- * - A return_call_indirect in a tail callee, when the table's function has no tail-callee
- *   copy, calls it normally but never hands its results back (the caller then reads its own
- *   arguments as results): they are written where the trampoline reads them.
+ * Places the memory at its fixed address (WASM_RT_MEMORY_BASE in runtime/wasm-rt.h) in a C
+ * file wasm2c wrote: its MEM_ADDR, which every load and store goes through, adds the constant
+ * base instead of the instance's data pointer. Refuses a MEM_ADDR of another shape.
  */
-export function mendWasm2c(c: string): string {
-  const lines = c.replaceAll('void *instance_ptr_storage;', 'void *instance_ptr_storage = instance;').split('\n');
-  const out: string[] = [];
-  let inTailCallee = false;
-  for (let k = 0; k < lines.length; k++) {
-    if (lines[k].startsWith('void wasm_tailcall_')) inTailCallee = true;
-    else if (/^\S/.test(lines[k]) && !lines[k].startsWith('#')) inTailCallee = false;
-    // the callee's results, then the chain ends without them: hand them back first
-    if (inTailCallee && /^\s+struct wasm_multi_\w+ tmp = CALL_INDIRECT\(/.test(lines[k])) {
-      let j = k + 1;
-      while (j < lines.length && !/^\s+\}$/.test(lines[j])) j++;
-      if (!/^\s+next->fn = NULL;$/.test(lines[j + 1] ?? '')) throw new AotError(`wasm2c wrote C of an unknown shape at line ${k + 1} (an indirect call in a tail callee): this recomp does not know how to mend it`);
-      out.push(...lines.slice(k, j), '      wasm_rt_memcpy(tail_call_stack, &tmp, sizeof(tmp));');
-      k = j - 1;
-      continue;
-    }
-    const broken = /^  (\w+)   (\w+ var_[ijfdv]\d.*)$/.exec(lines[k]);
-    if (!broken) {
-      out.push(lines[k]);
-      continue;
-    }
-    // the stack variables' declarations (continuation lines indented), up to the locals' rest at column 0
-    let j = k + 1;
-    while (j < lines.length && lines[j].startsWith('  ') && !/^\S/.test(lines[j])) j++;
-    if (j >= lines.length || !/^var_l\d+ = /.test(lines[j])) throw new AotError(`wasm2c wrote C of an unknown shape at line ${k + 1} (${lines[k].trim()}): this recomp does not know how to mend it`);
-    let end = j;
-    while (!lines[end].trimEnd().endsWith(';') && end + 1 < lines.length) end++;
-    out.push(`  ${broken[1]} ${lines[j]}`, ...lines.slice(j + 1, end + 1), `  ${broken[2]}`, ...lines.slice(k + 1, j));
-    k = end;
-  }
-  return out.join('\n');
+export function placeMemory(c: string): string {
+  const memAddr = '#define MEM_ADDR(mem, addr, n) &((mem)->data[addr])';
+  if (!c.includes('#define MEM_ADDR(')) return c;
+  if (c.split(memAddr).length !== 2) throw new AotError('wasm2c wrote C of an unknown shape (its MEM_ADDR): this recomp does not know how to place the memory');
+  return c.replace(memAddr, '#define MEM_ADDR(mem, addr, n) ((u8*)WASM_RT_MEMORY_BASE + (addr))');
 }
 
 /** runs a command, its output collected; a failure becomes an AotError with the tail of stderr */
@@ -229,11 +192,11 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     opts.onPhase?.('wasm2c');
     writeFileSync(join(work, 'module.wasm'), module);
     const parts = outputsFor(module.length);
-    await runTool(process.execPath, [w2c, '--enable-tail-call', '--num-outputs', String(parts), 'module.wasm', '-n', MODULE_NAME, '-o', `${MODULE_NAME}.c`], work, 'wasm2c');
+    await runTool(process.execPath, [w2c, '--num-outputs', String(parts), 'module.wasm', '-n', MODULE_NAME, '-o', `${MODULE_NAME}.c`], work, 'wasm2c');
     const wasm2c = execFileSync(process.execPath, [w2c, '--version'], { encoding: 'utf8' }).trim();
     const cold = opts.hot && new ColdMarker(opts.hot);
     for (const f of readdirSync(work).filter((n) => n.endsWith('.c')).sort()) {
-      const c = mendWasm2c(readFileSync(join(work, f), 'utf8'));
+      const c = placeMemory(readFileSync(join(work, f), 'utf8'));
       writeFileSync(join(work, f), cold ? cold.mark(c) : c);
     }
     const split = cold?.finish();

@@ -266,10 +266,14 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t* mem,
     reserve = host_page_size();
   /* MAP_NORESERVE: committing 2 GiB must not be refused for swap accounting; pages cost
      memory only once touched. */
-  void* base = mmap(NULL, reserve, PROT_NONE,
-                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (base == MAP_FAILED)
-    fatal("cannot reserve address space for a linear memory");
+  /* the one memory, at the address the generated code was compiled for (MAP_FIXED_NOREPLACE:
+     never over another mapping) */
+  void* base = mmap((void*)WASM_RT_MEMORY_BASE, reserve, PROT_NONE,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (base == MAP_FAILED || base != (void*)WASM_RT_MEMORY_BASE)
+    fatal(base == MAP_FAILED && errno == EEXIST
+              ? "cannot reserve the address space of the linear memory at its fixed address: something is mapped there"
+              : "cannot reserve the address space of the linear memory at its fixed address");
   if (initial_bytes &&
       mprotect(base, round_up_to_page(initial_bytes), PROT_READ | PROT_WRITE) != 0)
     fatal("cannot commit a linear memory's initial pages");

@@ -66,6 +66,14 @@ extern "C" {
 /* 8 GiB covers address + offset < 2^33; the extra 64 KiB keeps the last bytes of a 16-byte
    access that starts just below 8 GiB inside the reservation too. */
 #define WASM_RT_GUARD_RESERVATION ((uint64_t)0x200010000ull)
+/* Where the memory lives on 64-bit hosts: a fixed address, so that the generated code
+   addresses it by a constant (recomp aot rewrites wasm2c's MEM_ADDR to this base; below 2 GiB,
+   x86_64 folds it into each access as a 32-bit displacement) instead of loading the base from
+   the instance after every store that might have changed it. The blob is a static executable
+   at 0x400000; Linux starts its heap (brk) up to 1 GiB above its end (seen at 0x4021d000:
+   a base at 1 GiB failed 1 run in 300) and takes mmaps from the top: 1.75 GiB leaves the
+   heap 700 MiB (beyond, malloc takes mmaps). */
+#define WASM_RT_MEMORY_BASE ((uintptr_t)0x70000000u)
 
 #define WASM_RT_DEFAULT_PAGE_SIZE 65536u
 
