@@ -3,7 +3,9 @@
 // the glue (glue.ts) ties it to the native host (host/: the vkernel's Linux semantics in C)
 // and to our wasm2c runtime (runtime/: memory behind guard pages, traps); the target's C
 // compiler links it all statically. The wasm sandbox stays: the guest reaches only its
-// linear memory, and the host sees only what the run grants.
+// linear memory, and the host sees only what the run grants. Under it, a seccomp filter
+// (host/seccomp.c) limits the host to the system calls its handlers for the module's guest
+// system calls make (host/host-syscalls.ts), listed in the glue and the blob's manifest.
 //
 // Reproducible: the C is named relative to a fresh work directory, paths are mapped out of
 // the objects (-ffile-prefix-map), no build id, no debug info; the same module, recomp and
@@ -14,9 +16,12 @@ import { createRequire } from 'node:module';
 import { arch as hostArch, availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseJsonAs } from '../common/json.js';
 import { imageMetaOf, ModuleError } from '../vkernel/index.js';
 import type { ImageMeta } from '../translate/index.js';
+import { TranslationMap } from '../translate/map.js';
 import { generateGlue, generateOps, MODULE_NAME } from './glue.js';
+import { checkHandlerTables, hostSyscalls } from './host/host-syscalls.js';
 
 export class AotError extends Error {}
 
@@ -40,6 +45,8 @@ export interface AotResult {
   wasm2c: string;
   compiler: { command: string; version: string };
   flags: string[];
+  /** the host system calls the blob's seccomp filter allows once the guest runs, sorted */
+  hostSyscalls: string[];
 }
 
 /** the host sources, in the source tree (dist/tools/aot is three levels below it); the Bazel bundle has none yet */
@@ -57,6 +64,13 @@ function wasm2cScript(): string {
   } catch {
     throw new AotError('wasm2c is missing: the npm package wabt is not installed (npm ci)');
   }
+}
+
+/** the syscalls the guest code may make, from the module's recomp.map section */
+function guestSyscalls(module: WebAssembly.Module): TranslationMap['syscalls'] {
+  const sections = WebAssembly.Module.customSections(module, 'recomp.map');
+  if (sections.length !== 1) throw new AotError('the module has no recomp.map section (its syscall set, which the seccomp filter is built from): not a module recomp translate made');
+  return parseJsonAs(TranslationMap.pick({ syscalls: true }), new TextDecoder().decode(sections[0]), 'the recomp.map section', AotError).syscalls;
 }
 
 /** the module compiled (for its sections and imports) and its image facts; refuses what is not a recomp module translated --for aot */
@@ -208,6 +222,9 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
   const cc = opts.cc ?? defaultCompiler(opts.target);
   const compiler = { command: cc, version: compilerVersion(cc) };
   const src = sourceDir();
+  const disagree = checkHandlerTables(join(src, 'host'));
+  if (disagree.length) throw new AotError(`the host's system call handlers and its table of their host system calls disagree (a recomp bug): ${disagree.join('; ')}`);
+  const allowed = hostSyscalls(guestSyscalls(compiled), opts.target);
   const work = mkdtempSync(join(tmpdir(), 'recomp-aot-'));
   try {
     opts.onPhase?.('wasm2c');
@@ -218,7 +235,7 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     const wasm2c = execFileSync(process.execPath, [w2c, '--version'], { encoding: 'utf8' }).trim();
     for (const f of readdirSync(work).filter((n) => n.endsWith('.c'))) writeFileSync(join(work, f), mendWasm2c(readFileSync(join(work, f), 'utf8')));
     const header = readFileSync(join(work, `${MODULE_NAME}.h`), 'utf8');
-    writeFileSync(join(work, 'glue.c'), generateGlue({ meta, imports, header }));
+    writeFileSync(join(work, 'glue.c'), generateGlue({ meta, imports, header, target: opts.target, hostSyscalls: allowed }));
     writeFileSync(join(work, 'ops.h'), generateOps());
     const moduleC = readdirSync(work)
       .filter((f) => f.endsWith('.c') && f !== 'glue.c')
@@ -252,7 +269,7 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     const blob = readFileSync(join(work, 'blob'));
     // the recorded flags name what the compiler was given, without this machine's paths
     const recorded = flags.map((f) => f.replace(work, '$WORK').replace(src, '$RECOMP_AOT'));
-    return { blob, meta, wasm2c, compiler, flags: recorded };
+    return { blob, meta, wasm2c, compiler, flags: recorded, hostSyscalls: allowed };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

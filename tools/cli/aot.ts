@@ -28,6 +28,13 @@ environment passes unless given with --env, and a signal N that ends the guest g
 status 128+N. Run './BLOB --help' for its options, or 'recomp run BLOB --trusted-key KEY'
 to check its signature first.
 
+Under the sandbox, before the guest's first instruction, the blob installs a seccomp filter
+on itself: its process may make only the host system calls that its handlers for the
+module's syscall set make (every handler's when the set is incomplete) and that its runtime
+needs; the manifest lists them (aot.seccomp.allowed). Any other call stops the blob with a
+message naming it and exit status 125 (a recomp bug). Where the kernel has no seccomp
+filters (or under qemu-user), the blob warns and runs unfiltered.
+
 The C comes from wasm2c (npm wabt); the compiler is gcc for the host's own architecture and
 the Debian cross compiler (x86_64-linux-gnu-gcc, aarch64-linux-gnu-gcc) for the other. The
 same module, recomp and compiler give the same bytes on any host, from any directory.
@@ -40,7 +47,7 @@ Options:
   --keep-c DIR        also write the generated C (module, glue) into DIR, for audits
   --sign-key KEY      sign the blob's manifest (BLOB.dsse.json; see recomp keygen)
   --stamp             add the time and host name to the manifest (outside what reproduces)
-  --json              print a report (outputs, compiler, seconds) on stdout
+  --json              print a report (outputs, compiler, filter, seconds) on stdout
   -q, --quiet         print nothing on success
   -h, --help          this help
 
@@ -121,7 +128,14 @@ export async function aot(args: string[]): Promise<number> {
       outputs: [{ ...fileRef(outName, result.blob), mediaType: 'application/x-executable' }],
       syscalls: moduleManifest.syscalls,
       policy: moduleManifest.policy,
-      aot: { target, module: fileRef(basename(modulePath), bytes), wasm2c: result.wasm2c, compiler: result.compiler, flags: result.flags },
+      aot: {
+        target,
+        module: fileRef(basename(modulePath), bytes),
+        wasm2c: result.wasm2c,
+        compiler: result.compiler,
+        flags: result.flags,
+        seccomp: { allowed: result.hostSyscalls },
+      },
       build: { command: ['recomp', 'aot', basename(input), '--target', target, ...(fromElf ? [`-O${level}`] : []), '-o', outName] },
       ...(values.stamp ? { stamp: stampNow() } : {}),
     };

@@ -62,6 +62,13 @@ export const Manifest = z
         wasm2c: z.string().describe('the version of wasm2c that turned the module into C'),
         compiler: z.strictObject({ command: z.string(), version: z.string() }).describe('the C compiler, as it names itself'),
         flags: z.array(z.string()).describe('every flag given to the compiler, with base names'),
+        seccomp: z
+          .strictObject({
+            allowed: z.array(z.string()).describe("the host's system calls the filter allows, by name, sorted"),
+          })
+          .describe(
+            "the seccomp filter the blob installs before the guest runs: the host system calls its handlers for the module's syscall set make (all handlers' when the set is incomplete), and its runtime's; any other stops the blob with a message",
+          ),
       })
       .optional()
       .describe('trust aot only: how the native blob was made from the module'),
