@@ -67,7 +67,7 @@ static void on_sigsys(int sig, siginfo_t *info, void *context) {
     at = msg_put(buf, at, ")");
   }
   at = msg_put(buf, at, ", which this blob's seccomp filter does not allow (a recomp bug");
-  const guest = syscall_in_progress();
+  const char *guest = syscall_in_progress();
   if (guest) {
     at = msg_put(buf, at, "; the guest's ");
     at = msg_put(buf, at, guest);
