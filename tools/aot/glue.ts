@@ -130,6 +130,7 @@ export function generateGlue({ meta, imports, header, target, hostSyscalls }: Gl
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include "${MODULE_NAME}.h"
 #include "host.h"
 #include "glue.h"
@@ -144,10 +145,12 @@ static const uint32_t FAULT_PCS[] = {${faults.map(([pc]) => `0x${pc.toString(16)
 static const char *const FAULT_WHY[] = {${faults.map(([, why]) => cString(why)).join(', ') || '0'}};
 ${guestNames.decl}
 ${hostNames.decl}
-/* the host system calls the seccomp filter allows once the guest runs, by number */
+/* the host system calls the seccomp filter allows once the guest runs, by number; each
+   number checked against the target's own headers */
 static const uint32_t HOST_ALLOWED[] = {
 ${allowed.map(([nr, n]) => `  ${nr}, /* ${n} */`).join('\n')}
 };
+${allowed.map(([nr, n]) => `_Static_assert(SYS_${n} == ${nr}, "${n} is not ${nr} on this host");`).join('\n')}
 
 const HostSyscalls host_syscalls = {
   .allowed = HOST_ALLOWED,

@@ -17,7 +17,8 @@ const HELP = `Usage: recomp aot INPUT --target x86_64|aarch64 -o BLOB [options]
 
 Compiles a module ahead of time into BLOB, a standalone static Linux executable for the
 target architecture (no Node needed to run it), and writes BLOB.manifest.json beside it
-(trust level aot: the module it came from, wasm2c's version, the C compiler and every flag).
+(trust level aot: the module it came from, wasm2c's version, the C compiler, every flag and
+the host system calls its seccomp filter allows).
 INPUT is a module made by 'recomp translate --for aot' (its manifest beside it), or an ELF
 executable, which is translated --for aot first (the module is kept as BLOB.wasm).
 
