@@ -52,7 +52,7 @@ function callsByHandler(trace: string): Map<string, Set<string>> {
     window = [];
   };
   for (const line of trace.split('\n')) {
-    const call = /^\d+ (\w+)\(/.exec(line)?.[1];
+    const call = /^\d+\s+(\w+)\(/.exec(line)?.[1]; // strace pads short pids
     if (!call) continue;
     if (!started) {
       started = call === 'seccomp';
@@ -62,6 +62,7 @@ function callsByHandler(trace: string): Map<string, Set<string>> {
     if (guest) flush((last = guest));
     else window.push(call);
   }
+  if (!started) throw new Error(`no seccomp() call in the trace:\n${trace.slice(0, 3000)}`);
   if (last) flush(last);
   return out;
 }
