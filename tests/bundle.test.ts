@@ -52,7 +52,8 @@ describe('the bundled tool', () => {
     const tool = join(dir, 'tool');
     cpSync(join(ROOT, 'dist', 'bundle'), tool, { recursive: true });
     expect(readdirSync(join(tool, 'aot')).sort()).toEqual(['host', 'runtime']);
-    expect(readdirSync(join(tool, 'aot', 'host')).sort()).toEqual(readdirSync(join(ROOT, 'tools', 'aot', 'host')).sort());
+    // the C sources (the table of their host system calls beside them is TypeScript, bundled in recomp.mjs)
+    expect(readdirSync(join(tool, 'aot', 'host')).sort()).toEqual(readdirSync(join(ROOT, 'tools', 'aot', 'host')).filter((f) => /\.[ch]$/.test(f)).sort());
     const hello = join(CORPUS, 'x86_64-musl', 'hello');
     const module = join(dir, 'hello.wasm');
     const t = await exec(NODE, [join(tool, 'recomp.mjs'), 'translate', hello, '-o', module, '--for', 'aot', '--quiet'], { cwd: dir, env: {}, timeoutMs: 300_000 });

@@ -3,7 +3,9 @@
 // the glue (glue.ts) ties it to the native host (host/: the vkernel's Linux semantics in C)
 // and to our wasm2c runtime (runtime/: memory behind guard pages, traps); the target's C
 // compiler links it all statically. The wasm sandbox stays: the guest reaches only its
-// linear memory, and the host sees only what the run grants.
+// linear memory, and the host sees only what the run grants. Under it, a seccomp filter
+// (host/seccomp.c) limits the host to the system calls its handlers for the module's guest
+// system calls make (host/host-syscalls.ts), listed in the glue and the blob's manifest.
 //
 // Reproducible: the C is named relative to a fresh work directory, paths are mapped out of
 // the objects (-ffile-prefix-map), no build id, no debug info; the same module, recomp and
@@ -14,10 +16,13 @@ import { createRequire } from 'node:module';
 import { arch as hostArch, availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseJsonAs } from '../common/json.js';
 import { imageMetaOf, ModuleError } from '../vkernel/index.js';
 import type { ImageMeta } from '../translate/index.js';
+import { TranslationMap } from '../translate/map.js';
 import { generateGlue, generateOps, MODULE_NAME } from './glue.js';
 import { ColdMarker, type HotSet } from './cold.js';
+import { checkHandlerTables, hostSyscalls } from './host/host-syscalls.js';
 
 export class AotError extends Error {}
 
@@ -45,6 +50,8 @@ export interface AotResult {
   flags: string[];
   /** with `hot`: how many guest functions were compiled each way */
   split?: { hot: number; cold: number };
+  /** the host system calls the blob's seccomp filter allows once the guest runs, sorted */
+  hostSyscalls: string[];
 }
 
 /**
@@ -70,6 +77,13 @@ function aotFiles(): { src: string; wasm2c: string } {
     throw new AotError('wasm2c is missing: the npm package wabt is not installed (npm ci)');
   }
   return { src, wasm2c };
+}
+
+/** the syscalls the guest code may make, from the module's recomp.map section */
+function guestSyscalls(module: WebAssembly.Module): TranslationMap['syscalls'] {
+  const sections = WebAssembly.Module.customSections(module, 'recomp.map');
+  if (sections.length !== 1) throw new AotError('the module has no recomp.map section (its syscall set, which the seccomp filter is built from): not a module recomp translate made');
+  return parseJsonAs(TranslationMap.pick({ syscalls: true }), new TextDecoder().decode(sections[0]), 'the recomp.map section', AotError).syscalls;
 }
 
 /** the module compiled (for its sections and imports) and its image facts; refuses what is not a recomp module translated --for aot */
@@ -187,6 +201,9 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
   const ccPath = cc.includes('/') ? resolve(cc) : cc;
   const compiler = { command: cc, version: compilerVersion(ccPath) };
   const { src, wasm2c: w2c } = aotFiles();
+  const disagree = checkHandlerTables(join(src, 'host'));
+  if (disagree.length) throw new AotError(`the host's system call handlers and its table of their host system calls disagree (a recomp bug): ${disagree.join('; ')}`);
+  const allowed = hostSyscalls(guestSyscalls(compiled), opts.target);
   const work = mkdtempSync(join(tmpdir(), 'recomp-aot-'));
   try {
     opts.onPhase?.('wasm2c');
@@ -201,7 +218,7 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     }
     const split = cold?.finish();
     const header = readFileSync(join(work, `${MODULE_NAME}.h`), 'utf8');
-    writeFileSync(join(work, 'glue.c'), generateGlue({ meta, imports, header }));
+    writeFileSync(join(work, 'glue.c'), generateGlue({ meta, imports, header, target: opts.target, hostSyscalls: allowed }));
     writeFileSync(join(work, 'ops.h'), generateOps());
     const moduleC = readdirSync(work)
       .filter((f) => f.endsWith('.c') && f !== 'glue.c')
@@ -235,7 +252,7 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     const blob = readFileSync(join(work, 'blob'));
     // the recorded flags name what the compiler was given, without this machine's paths
     const recorded = flags.map((f) => f.replace(work, '$WORK').replace(src, '$RECOMP_AOT'));
-    return { blob, meta, wasm2c, compiler, flags: recorded, ...(split ? { split } : {}) };
+    return { blob, meta, wasm2c, compiler, flags: recorded, hostSyscalls: allowed, ...(split ? { split } : {}) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

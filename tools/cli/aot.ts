@@ -19,7 +19,8 @@ const HELP = `Usage: recomp aot INPUT --target x86_64|aarch64 -o BLOB [options]
 
 Compiles a module ahead of time into BLOB, a standalone static Linux executable for the
 target architecture (no Node needed to run it), and writes BLOB.manifest.json beside it
-(trust level aot: the module it came from, wasm2c's version, the C compiler and every flag).
+(trust level aot: the module it came from, wasm2c's version, the C compiler, every flag and
+the host system calls its seccomp filter allows).
 INPUT is a module made by 'recomp translate --for aot' (its manifest beside it), or an ELF
 executable, which is translated --for aot first (the module is kept as BLOB.wasm).
 
@@ -29,6 +30,13 @@ guard pages, and its system calls go through a native vkernel with the same rule
 environment passes unless given with --env, and a signal N that ends the guest gives exit
 status 128+N. Run './BLOB --help' for its options, or 'recomp run BLOB --trusted-key KEY'
 to check its signature first.
+
+Under the sandbox, before the guest's first instruction, the blob installs a seccomp filter
+on itself: its process may make only the host system calls that its handlers for the
+module's syscall set make (every handler's when the set is incomplete) and that its runtime
+needs; the manifest lists them (aot.seccomp.allowed). Any other call stops the blob with a
+message naming it and exit status 125 (a recomp bug). Where the kernel has no seccomp
+filters (or under qemu-user), the blob warns and runs unfiltered.
 
 The C comes from wasm2c (npm wabt); the compiler is gcc for the host's own architecture and
 the Debian cross compiler (x86_64-linux-gnu-gcc, aarch64-linux-gnu-gcc) for the other. The
@@ -50,7 +58,7 @@ Options:
                       them (wasm2c turns every function into C); use --profile
   --sign-key KEY      sign the blob's manifest (BLOB.dsse.json; see recomp keygen)
   --stamp             add the time and host name to the manifest (outside what reproduces)
-  --json              print a report (outputs, compiler, seconds) on stdout
+  --json              print a report (outputs, compiler, filter, seconds) on stdout
   -q, --quiet         print nothing on success
   -h, --help          this help
 
@@ -146,6 +154,7 @@ export async function aot(args: string[]): Promise<number> {
         wasm2c: result.wasm2c,
         compiler: result.compiler,
         flags: result.flags,
+        seccomp: { allowed: result.hostSyscalls },
         ...(profile && result.split ? { profile: { ...profile.ref, ...result.split, coldOptimize: COLD_LEVEL } } : {}),
       },
       build: { command: ['recomp', 'aot', basename(input), '--target', target, ...(fromElf ? [`-O${level}`] : []), ...(profile ? ['--profile', profile.ref.name] : []), '-o', outName] },

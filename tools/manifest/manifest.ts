@@ -69,6 +69,13 @@ export const Manifest = z
         })
           .optional()
           .describe('recomp aot --profile only: the execution profile (recomp.profile/v1) that chose how each guest function was compiled'),
+        seccomp: z
+          .strictObject({
+            allowed: z.array(z.string()).describe("the host's system calls the filter allows, by name, sorted"),
+          })
+          .describe(
+            "the seccomp filter the blob installs before the guest runs: the host system calls its handlers for the module's syscall set make (all handlers' when the set is incomplete), and its runtime's; any other stops the blob with a message",
+          ),
       })
       .optional()
       .describe('trust aot only: how the native blob was made from the module'),

@@ -12,6 +12,8 @@
  *   signals.c    dispositions, masks, timers, delivery (tools/vkernel/signals.ts)
  *   cpu.c        cpuid, string instructions, 128-bit division (tools/vkernel/cpu.ts, process.ts)
  *   x87.c        the x87 FPU, exactly (tools/vkernel/x87.ts)
+ *   seccomp.c    the filter that limits the host's own system calls once the guest runs, to
+ *                what host-syscalls.ts says the handlers the module needs make
  *
  * Guest addresses are offsets into the module's linear memory (32-bit); the host never
  * touches memory outside [guest_base(), guest_base() + guest_size()): every pointer a guest
@@ -98,6 +100,11 @@ extern RunOptions run_opts;
 
 #define GUEST_PID 1000
 
+/* async-signal-safe pieces of a message in buf (256 bytes): s, 0x-hex, decimal at `at`; the new end */
+size_t msg_put(char *buf, size_t at, const char *s);
+size_t msg_put_hex(char *buf, size_t at, uint32_t v);
+size_t msg_put_dec(char *buf, size_t at, uint32_t v);
+
 /* the guest called exit/exit_group: flush, close, exit with status & 0xff */
 noreturn void guest_exit(int status);
 /* the guest was killed (default action of a signal, a fault): "recomp: guest killed by SIGSEGV
@@ -119,6 +126,8 @@ uint64_t host_syscall(uint64_t nr, uint64_t a[6], uint32_t pc);
    traces a GuestKilled thrown inside a handler; for guest_killed to call first (a no-op when
    no system call is in progress or tracing is off) */
 void syscall_trace_killed(int sig);
+/* the guest system call whose handler is running (for messages; async-signal-safe), or NULL */
+const char *syscall_in_progress(void);
 void files_init(void); /* fds 0-2 from the host; grants from run_opts */
 void files_close_all(void);
 
@@ -132,6 +141,22 @@ uint64_t signals_deliver(uint64_t result, uint32_t next_pc);
 int signals_sleep(uint64_t ns);
 /* pause(): waits for a signal; kills the guest when none could ever arrive */
 int64_t signals_pause(void);
+
+/* ---- the seccomp filter (seccomp.c; the list in glue.c) ---- */
+
+typedef struct {
+  const uint32_t *allowed;   /* the host system calls allowed once the guest runs, ascending */
+  uint32_t nallowed;
+  const char *const *names;  /* the host architecture's system call names by number (NULL where none) */
+  uint32_t nnames;
+} HostSyscalls;
+extern const HostSyscalls host_syscalls;
+/* the exit status when the host breaks its filter, or the filter cannot be installed: the
+   blob failed, not the guest (as env, nice, timeout and chroot exit 125 when they fail) */
+#define SECCOMP_EXIT_STATUS 125
+/* installs the filter (and its SIGSYS handler); the last step before guest code runs. Where
+   the kernel has no seccomp filters (or under qemu-user), warns and returns */
+void seccomp_install(void);
 
 /* ---- the other imports (cpu.c, x87.c) ---- */
 

@@ -1,8 +1,8 @@
 /*
  * The blob's entry: the command line (the contract of `recomp run`: --dir, --env, --argv0,
  * --trace, exit status 128+N when signal N ends the guest), the guest's initial stack
- * (argc, argv, envp, auxv as Linux lays them out; tools/vkernel/process.ts buildStack), and
- * the run. Also the ways a run ends: exit, a killing signal, a wasm trap.
+ * (argc, argv, envp, auxv as Linux lays them out; tools/vkernel/process.ts buildStack), the
+ * seccomp filter, and the run. Also the ways a run ends: exit, a killing signal, a wasm trap.
  */
 #include <errno.h>
 #include <limits.h>
@@ -34,7 +34,10 @@ static const char HELP[] =
   "\n"
   "A program compiled ahead of time by 'recomp aot': its code runs natively, inside the\n"
   "same sandbox as under 'recomp run' (its memory is its own; the host's files are seen\n"
-  "only where granted).\n"
+  "only where granted). Before the program starts, a seccomp filter limits this process\n"
+  "to the system calls the sandbox needs for what the program may do (listed in the\n"
+  "blob's manifest, aot.seccomp); any other stops it with a message naming the call.\n"
+  "Where the kernel has no seccomp filters (or under qemu-user), a warning says so.\n"
   "\n"
   "Options:\n"
   "  --dir PATH[:GUEST]  grant the guest PATH and everything below it, at the same path in\n"
@@ -48,7 +51,8 @@ static const char HELP[] =
   "\n"
   "Recomp's options come first; the guest's arguments follow the first argument that is not\n"
   "one of them, or '--'. Exit status: the guest's; 128+N when a signal N ends it (named on\n"
-  "stderr); 2 on bad usage.\n";
+  "stderr); 125 when the filter stops the sandbox itself (a recomp bug) or cannot be\n"
+  "installed; 2 on bad usage.\n";
 
 static noreturn void usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "recomp: ");
@@ -199,49 +203,51 @@ noreturn void guest_killed(int sig, const char *fmt, ...) {
   _exit(128 + sig);
 }
 
-/* async-signal-safe pieces for traps, which may arrive in a signal handler */
-static size_t put(char *buf, size_t at, const char *s) {
+/* async-signal-safe pieces for traps, which may arrive in a signal handler (and seccomp.c's
+   SIGSYS); at most 255 bytes, so that a newline still fits */
+size_t msg_put(char *buf, size_t at, const char *s) {
   while (*s && at < 255) buf[at++] = *s++;
   return at;
 }
-static size_t put_hex(char *buf, size_t at, uint32_t v) {
-  char digits[9];
+static size_t put_digits(char *buf, size_t at, uint32_t v, uint32_t base) {
+  char digits[10];
   int n = 0;
-  do digits[n++] = "0123456789abcdef"[v & 15], v >>= 4;
+  do digits[n++] = "0123456789abcdef"[v % base], v /= base;
   while (v);
-  at = put(buf, at, "0x");
   while (n && at < 255) buf[at++] = digits[--n];
   return at;
 }
+size_t msg_put_hex(char *buf, size_t at, uint32_t v) { return put_digits(buf, msg_put(buf, at, "0x"), v, 16); }
+size_t msg_put_dec(char *buf, size_t at, uint32_t v) { return put_digits(buf, at, v, 10); }
 
 noreturn void recomp_trap(wasm_rt_trap_t code) {
   char buf[256];
-  size_t at = put(buf, 0, "recomp: guest killed by ");
+  size_t at = msg_put(buf, 0, "recomp: guest killed by ");
   int sig = 11;
   switch (code) {
     case WASM_RT_TRAP_OOB:
-      at = put(buf, at, "SIGSEGV (memory access outside the guest address space)");
+      at = msg_put(buf, at, "SIGSEGV (memory access outside the guest address space)");
       break;
     case WASM_RT_TRAP_CALL_INDIRECT:
-      at = put(buf, at, "SIGSEGV (control reached ");
-      at = put_hex(buf, at, *slot32("dpc"));
-      at = put(buf, at, ", where no code was translated)");
+      at = msg_put(buf, at, "SIGSEGV (control reached ");
+      at = msg_put_hex(buf, at, *slot32("dpc"));
+      at = msg_put(buf, at, ", where no code was translated)");
       break;
     case WASM_RT_TRAP_EXHAUSTION:
-      at = put(buf, at, "SIGSEGV (guest stack overflow: too deep recursion for the native stack)");
+      at = msg_put(buf, at, "SIGSEGV (guest stack overflow: too deep recursion for the native stack)");
       break;
     case WASM_RT_TRAP_DIV_BY_ZERO:
     case WASM_RT_TRAP_INT_OVERFLOW:
       sig = 8;
-      at = put(buf, at, "SIGFPE (");
-      at = put(buf, at, wasm_rt_strerror(code));
-      at = put(buf, at, ")");
+      at = msg_put(buf, at, "SIGFPE (");
+      at = msg_put(buf, at, wasm_rt_strerror(code));
+      at = msg_put(buf, at, ")");
       break;
     default:
       sig = 4;
-      at = put(buf, at, "SIGILL (wasm trap: ");
-      at = put(buf, at, wasm_rt_strerror(code));
-      at = put(buf, at, ")");
+      at = msg_put(buf, at, "SIGILL (wasm trap: ");
+      at = msg_put(buf, at, wasm_rt_strerror(code));
+      at = msg_put(buf, at, ")");
       break;
   }
   buf[at++] = '\n';
@@ -258,6 +264,7 @@ noreturn void recomp_trap(wasm_rt_trap_t code) {
 #define GUEST_NATIVE_STACK ((size_t)1 << 30)
 
 static void run_guest(void) {
+  seccomp_install();
   guest_run(image_meta.entry);
   guest_exit(0);
 }

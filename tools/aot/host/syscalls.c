@@ -81,6 +81,8 @@ static void trace_end(const char *result) {
   tracing.on = 0;
 }
 
+const char *syscall_in_progress(void) { return tracing.on ? tracing.name : NULL; }
+
 void syscall_trace_killed(int sig) {
   char r[32];
   snprintf(r, sizeof r, "killed %d", sig);
