@@ -9,39 +9,17 @@
 //   bench/run.sh [--variant x86_64-glibc|x86_64-musl|x86_64-glibc-pie|aarch64-glibc]
 //                [--only NAME,...] [-O LEVEL] [--no-qemu] [--no-busybox] [--aot]
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchCases, corpus, recomp, repeat, root, timed } from './common.mjs';
 
-const root = join(import.meta.dirname, '..');
-const recomp = join(root, 'bin', 'recomp');
-const corpus = process.env.RECOMP_CORPUS ?? join(root, '.cache', 'corpus');
 const out = join(root, '.cache', 'bench');
-const repeat = Number(process.env.BENCH_REPEAT ?? 3);
 const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' }, O: { type: 'string', short: 'O', default: '2' }, 'no-qemu': { type: 'boolean' }, 'no-busybox': { type: 'boolean' }, aot: { type: 'boolean' } } });
 const hostTarget = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
 mkdirSync(out, { recursive: true });
 
-const cases = readFileSync(join(root, '..', 'shared', 'corpus', 'cases.tsv'), 'utf8')
-  .split('\n')
-  .filter((l) => l && !l.startsWith('#'))
-  .map((l) => l.split('\t'))
-  .filter(([, kind]) => kind === 'bench')
-  .filter(([name]) => !values.only || values.only.split(',').includes(name));
-
-function timed(cmd, args) {
-  let best = Infinity;
-  let stdout = '';
-  for (let i = 0; i < repeat; i++) {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: '/tmp' });
-    const s = Number(process.hrtime.bigint() - t) / 1e9;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: status ${r.status}: ${r.stderr}`);
-    best = Math.min(best, s);
-    stdout = r.stdout;
-  }
-  return { seconds: best, stdout };
-}
+const cases = benchCases(values.only);
 
 /** seconds and peak resident memory (MB) of one run, from GNU time */
 function measured(cmd, args) {

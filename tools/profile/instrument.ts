@@ -12,7 +12,7 @@
 // (to find its loops) and copied; the counting code goes in at the body's start and at the
 // start of every loop's body. Guest functions are those the name section names f<entry in
 // hex> (the back end's convention, as `recomp report` reads it).
-import { customSection, functionNames, readSections, type Section } from '../wasm/sections.js';
+import { customSection, functionNames, readSections, WasmFormatError, WasmReader, type Section } from '../wasm/sections.js';
 
 export class ProfileError extends Error {}
 
@@ -35,14 +35,17 @@ export interface Counts {
 }
 
 export function instrumentModule(bytes: Uint8Array): Instrumented {
-  let sections: Section[];
-  let names: Map<number, string>;
   try {
-    sections = readSections(bytes);
-    names = functionNames(bytes, sections);
+    return instrument(bytes);
   } catch (e) {
-    throw new ProfileError(`cannot profile this module: ${(e as Error).message}`);
+    if (e instanceof WasmFormatError) throw new ProfileError(`cannot profile this module: ${e.message}`);
+    throw e;
   }
+}
+
+function instrument(bytes: Uint8Array): Instrumented {
+  const sections = readSections(bytes);
+  const names = functionNames(bytes, sections);
   if (!customSection(bytes, sections, 'recomp.image')) throw new ProfileError('not a recomp module (no recomp.image section): translate the ELF with `recomp translate` first');
   const section = (id: number) => sections.find((s) => s.id === id);
   for (const [id, what] of [[1, 'type'], [3, 'function'], [5, 'memory'], [6, 'global'], [7, 'export'], [10, 'code']] as const)
@@ -93,7 +96,7 @@ const ZERO_I64 = [0x7e, 0x01, 0x42, 0x00, 0x0b];
 
 /** the code section with counting code in every guest function, and the dump function's body after the others */
 function instrumentCode(bytes: Uint8Array, s: Section, imported: number, counterOf: Map<number, number>, entries: number[], firstCounter: number, dump: Uint8Array): Uint8Array {
-  const r = new Reader(bytes, s.offset, s.offset + s.size);
+  const r = new WasmReader(bytes, s.offset, s.offset + s.size, 'module');
   const out = new Writer();
   const n = r.u32();
   out.raw(leb(n + 1));
@@ -161,7 +164,7 @@ function dumpBody(pairs: number, first: number, memory: number): Uint8Array {
  * type. Every instruction is decoded for its length; one of a proposal recomp does not emit
  * (exceptions, GC, threads) is refused rather than guessed.
  */
-function copyInstructions(r: Reader, end: number, out: Writer, atLoop: Uint8Array): void {
+function copyInstructions(r: WasmReader, end: number, out: Writer, atLoop: Uint8Array): void {
   let from = r.p;
   while (r.p < end) {
     const op = r.byte();
@@ -192,7 +195,7 @@ function copyInstructions(r: Reader, end: number, out: Writer, atLoop: Uint8Arra
         memArg(r);
         break;
       case op === 0x41 || op === 0x42:
-        r.sleb();
+        r.s64();
         break;
       case op === 0x43:
         r.bytes(4);
@@ -220,7 +223,7 @@ function copyInstructions(r: Reader, end: number, out: Writer, atLoop: Uint8Arra
   out.raw(r.b.subarray(from, end));
 }
 
-function miscOp(r: Reader): void {
+function miscOp(r: WasmReader): void {
   const sub = r.u32();
   if (sub <= 7) return; // saturating truncations
   if (sub === 8 || sub === 10 || sub === 12 || sub === 14) {
@@ -230,7 +233,7 @@ function miscOp(r: Reader): void {
   else r.fail(`instruction 0xfc ${sub} (of a wasm proposal recomp does not emit)`);
 }
 
-function simdOp(r: Reader): void {
+function simdOp(r: WasmReader): void {
   const sub = r.u32();
   if (sub <= 11 || sub === 92 || sub === 93) memArg(r);
   else if (sub === 12 || sub === 13) r.bytes(16); // v128.const, i8x16.shuffle
@@ -241,33 +244,33 @@ function simdOp(r: Reader): void {
   }
 }
 
-function memArg(r: Reader): void {
+function memArg(r: WasmReader): void {
   const align = r.u32();
   if (align & 0x40) r.u32(); // a memory index
   r.u32();
 }
 
-function blockType(r: Reader): void {
+function blockType(r: WasmReader): void {
   const b = r.b[r.p];
   if (b === 0x40 || (b >= 0x6f && b <= 0x7f) || b === 0x63 || b === 0x64) valType(r, true);
-  else if (r.sleb() < 0) r.fail('a negative block type index');
+  else if (r.s64() < 0) r.fail('a negative block type index');
 }
 
-function valType(r: Reader, orEmpty = false): void {
+function valType(r: WasmReader, orEmpty = false): void {
   const b = r.byte();
   if (b === 0x63 || b === 0x64) heapType(r);
   else if (!((b >= 0x6f && b <= 0x7f) || (orEmpty && b === 0x40))) r.fail(`value type 0x${b.toString(16)}`);
 }
 
-function heapType(r: Reader): void {
-  r.sleb();
+function heapType(r: WasmReader): void {
+  r.s64();
 }
 
 /** counts of imported functions and memories: the index spaces of defined ones start after them */
 function importCounts(bytes: Uint8Array, s: Section | undefined): { functions: number; memories: number; globals: number } {
   const counts = { functions: 0, memories: 0, globals: 0 };
   if (!s) return counts;
-  const r = new Reader(bytes, s.offset, s.offset + s.size);
+  const r = new WasmReader(bytes, s.offset, s.offset + s.size, 'module');
   for (let k = r.u32(); k > 0; k--) {
     r.bytes(r.u32());
     r.bytes(r.u32());
@@ -292,18 +295,18 @@ function importCounts(bytes: Uint8Array, s: Section | undefined): { functions: n
 
 /** a vector section's contents with one more element at its end */
 function appendToVector(body: Uint8Array, ...elements: number[][]): Uint8Array {
-  const r = new Reader(body, 0, body.length);
+  const r = new WasmReader(body, 0, body.length, 'function body');
   const n = r.u32();
   const more = elements.filter((e) => e.length);
   return Uint8Array.from([...leb(n + more.length), ...body.subarray(r.p), ...more.flat()]);
 }
 function vectorLength(bytes: Uint8Array, s: Section): number {
-  return new Reader(bytes, s.offset, s.offset + s.size).u32();
+  return new WasmReader(bytes, s.offset, s.offset + s.size, 'module').u32();
 }
 
 /** the number of types in the type section, all function types (binaryen writes no recursion groups without GC) */
 function functionTypes(bytes: Uint8Array, s: Section): number {
-  const r = new Reader(bytes, s.offset, s.offset + s.size);
+  const r = new WasmReader(bytes, s.offset, s.offset + s.size, 'module');
   const n = r.u32();
   for (let k = 0; k < n; k++) {
     if (r.byte() !== 0x60) r.fail('a type that is not a function type (of a wasm proposal recomp does not emit)');
@@ -336,50 +339,6 @@ function sleb(n: number): number[] {
     n >>= 7;
     if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) return [...out, b];
     out.push(b | 0x80);
-  }
-}
-
-/** bytes read with bounds checks; a malformed module gives a ProfileError that says where */
-class Reader {
-  constructor(
-    readonly b: Uint8Array,
-    public p: number,
-    readonly end: number,
-  ) {}
-  fail(msg: string): never {
-    throw new ProfileError(`cannot profile this module: ${msg} at offset ${this.p}`);
-  }
-  byte(): number {
-    if (this.p >= this.end) this.fail('unexpected end');
-    return this.b[this.p++];
-  }
-  u32(): number {
-    let r = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
-      const x = this.byte();
-      r += (x & 0x7f) * 2 ** shift;
-      if (!(x & 0x80)) return r;
-    }
-    return this.fail('LEB128 value too long');
-  }
-  /** a signed LEB128 of up to 64 bits, skipped (its value only for the sign of small ones) */
-  sleb(): number {
-    let x: number;
-    let shift = 0;
-    let r = 0;
-    do {
-      if (shift >= 70) this.fail('LEB128 value too long');
-      x = this.byte();
-      if (shift < 28) r |= (x & 0x7f) << shift;
-      shift += 7;
-    } while (x & 0x80);
-    return shift <= 28 && x & 0x40 ? r | (-1 << shift) : r;
-  }
-  bytes(n: number): Uint8Array {
-    if (n > this.end - this.p) this.fail(`${n} bytes announced, ${this.end - this.p} left`);
-    const r = this.b.subarray(this.p, this.p + n);
-    this.p += n;
-    return r;
   }
 }
 

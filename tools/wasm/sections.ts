@@ -17,7 +17,8 @@ export interface Section {
 
 export const SECTION_NAMES = ['custom', 'type', 'import', 'function', 'table', 'memory', 'global', 'export', 'start', 'element', 'code', 'data', 'data count', 'tag'];
 
-class Reader {
+/** bytes read with bounds checks; a malformed module gives a WasmFormatError that says where */
+export class WasmReader {
   constructor(
     readonly b: Uint8Array,
     public p: number,
@@ -56,6 +57,19 @@ class Reader {
     } while (x & 0x80);
     return shift < 32 && x & 0x40 ? r | (-1 << shift) : r;
   }
+  /** a signed LEB128 of up to 64 bits (an i64.const), skipped: its value only for the sign of small ones */
+  s64(): number {
+    let x: number;
+    let shift = 0;
+    let r = 0;
+    do {
+      if (shift >= 70) this.fail('LEB128 value too long');
+      x = this.byte();
+      if (shift < 28) r |= (x & 0x7f) << shift;
+      shift += 7;
+    } while (x & 0x80);
+    return shift <= 28 && x & 0x40 ? r | (-1 << shift) : r;
+  }
   bytes(n: number): Uint8Array {
     if (n > this.end - this.p) this.fail(`${n} bytes announced, ${this.end - this.p} left`);
     const r = this.b.subarray(this.p, this.p + n);
@@ -70,7 +84,7 @@ class Reader {
 export function readSections(b: Uint8Array, what = 'module'): Section[] {
   if (b.length < 8 || b[0] !== 0 || b[1] !== 0x61 || b[2] !== 0x73 || b[3] !== 0x6d) throw new WasmFormatError(`${what}: not a WebAssembly binary (no \\0asm magic)`);
   if (b[4] !== 1 || b[5] || b[6] || b[7]) throw new WasmFormatError(`${what}: WebAssembly version ${b[4]} (expected 1)`);
-  const r = new Reader(b, 8, b.length, what);
+  const r = new WasmReader(b, 8, b.length, what);
   const out: Section[] = [];
   while (r.p < b.length) {
     const id = r.byte();
@@ -78,14 +92,14 @@ export function readSections(b: Uint8Array, what = 'module'): Section[] {
     const start = r.p;
     if (size > b.length - start) r.fail(`section ${id} of ${size} bytes runs past the end`);
     const s: Section = { id, offset: start, size };
-    if (id === 0) s.name = new Reader(b, start, start + size, what).name();
+    if (id === 0) s.name = new WasmReader(b, start, start + size, what).name();
     out.push(s);
     r.p = start + size;
   }
   return out;
 }
 
-const sectionReader = (b: Uint8Array, s: Section, what: string) => new Reader(b, s.offset, s.offset + s.size, `${what}: ${s.name ?? SECTION_NAMES[s.id] ?? s.id} section`);
+const sectionReader = (b: Uint8Array, s: Section, what: string) => new WasmReader(b, s.offset, s.offset + s.size, `${what}: ${s.name ?? SECTION_NAMES[s.id] ?? s.id} section`);
 
 /** the number of imported functions: defined function k has index imported + k */
 export function importedFunctions(b: Uint8Array, sections: Section[], what = 'module'): number {
@@ -115,7 +129,7 @@ export function importedFunctions(b: Uint8Array, sections: Section[], what = 'mo
   return n;
 }
 
-function limits(r: Reader): void {
+function limits(r: WasmReader): void {
   const flags = r.byte();
   r.u32();
   if (flags & 1) r.u32();
@@ -180,7 +194,7 @@ export function dataSegments(b: Uint8Array, sections: Section[], what = 'module'
 export function customSection(b: Uint8Array, sections: Section[], name: string): Uint8Array | undefined {
   const s = sections.find((x) => x.id === 0 && x.name === name);
   if (!s) return undefined;
-  const r = new Reader(b, s.offset, s.offset + s.size, name);
+  const r = new WasmReader(b, s.offset, s.offset + s.size, name);
   r.name();
   return b.subarray(r.p, s.offset + s.size);
 }
