@@ -20,8 +20,8 @@ export interface HotSet {
   functions: number;
 }
 
-/** a guest function's definition in wasm2c's C (and its tail-callee copy): its entry in hex */
-const DEFINITION = new RegExp(`^(?:struct wasm_multi_\\w+ |void wasm_tailcall_)w2c_${MODULE_NAME}_f([0-9a-f]+)\\(.*\\{$`);
+/** a guest function's definition in wasm2c's C (modules for aot make no tail calls, so it has no tail-callee copy): its entry in hex */
+const DEFINITION = new RegExp(`^struct wasm_multi_\\w+ w2c_${MODULE_NAME}_f([0-9a-f]+)\\(.*\\{$`);
 
 /** marks the cold definitions in each C file wasm2c wrote, and checks that it saw every guest function once */
 export class ColdMarker {
@@ -34,7 +34,7 @@ export class ColdMarker {
       const m = DEFINITION.exec(lines[k]);
       if (!m) continue;
       const entry = parseInt(m[1], 16);
-      if (!lines[k].startsWith('void wasm_tailcall_')) this.seen.add(entry);
+      this.seen.add(entry);
       if (this.set.hot.has(entry)) continue;
       lines[k] = `${COLD_ATTRIBUTE} ${lines[k]}`;
     }
