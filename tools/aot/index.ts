@@ -153,7 +153,7 @@ function flagsFor(target: Target, work: string, src: string): string[] {
 
 /**
  * Places the memory at its fixed address (WASM_RT_MEMORY_BASE in runtime/wasm-rt.h) in a C
- * file wasm2c wrote: its MEM_ADDR, which every load and store goes through, adds the constant
+ * file or header wasm2c wrote: its MEM_ADDR, which every load and store goes through, adds the constant
  * base instead of the instance's data pointer. Refuses a MEM_ADDR of another shape.
  */
 export function placeMemory(c: string): string {
@@ -212,10 +212,16 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
     await runTool(process.execPath, [w2c, '--num-outputs', String(parts), 'module.wasm', '-n', MODULE_NAME, '-o', `${MODULE_NAME}.c`], work, 'wasm2c');
     const wasm2c = execFileSync(process.execPath, [w2c, '--version'], { encoding: 'utf8' }).trim();
     const cold = opts.hot && new ColdMarker(opts.hot);
-    for (const f of readdirSync(work).filter((n) => n.endsWith('.c')).sort()) {
-      const c = placeMemory(readFileSync(join(work, f), 'utf8'));
-      writeFileSync(join(work, f), cold ? cold.mark(c) : c);
+    // MEM_ADDR is defined in the module's C, or in its impl header when the output is split
+    let placed = 0;
+    for (const f of readdirSync(work).filter((n) => /\.[ch]$/.test(n)).sort()) {
+      const text = readFileSync(join(work, f), 'utf8');
+      let c = placeMemory(text);
+      if (c !== text) placed++;
+      if (cold && f.endsWith('.c')) c = cold.mark(c);
+      writeFileSync(join(work, f), c);
     }
+    if (placed !== 1) throw new AotError(`wasm2c wrote C of an unknown shape (MEM_ADDR defined in ${placed} files): this recomp does not know how to place the memory`);
     const split = cold?.finish();
     const header = readFileSync(join(work, `${MODULE_NAME}.h`), 'utf8');
     writeFileSync(join(work, 'glue.c'), generateGlue({ meta, imports, header, target: opts.target, hostSyscalls: allowed }));
