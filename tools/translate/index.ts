@@ -88,12 +88,14 @@ interface FrontEnd {
   passed: string[];
   /** the result register a return hands back as a wasm result (see ModuleInput.returned) */
   returned: string[];
+  /** the ABI's callee-saved registers (see ModuleInput.preserved): System V's, AAPCS64's (x29 the frame pointer) */
+  preserved: string[];
   callPushes: number;
 }
 const FRONT_ENDS: Record<Arch, FrontEnd> = {
-  x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', passed: ['rdi', 'rsi', 'rdx'], returned: ['rax'], callPushes: 8 },
+  x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', passed: ['rdi', 'rsi', 'rdx'], returned: ['rax'], preserved: ['rbx', 'rbp', 'r12', 'r13', 'r14', 'r15'], callPushes: 8 },
   // bl writes the link register; nothing is pushed
-  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], returned: ['x0'], callPushes: 0 },
+  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], returned: ['x0'], preserved: Array.from({ length: 11 }, (_, i) => `x${19 + i}`), callPushes: 0 },
 };
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
@@ -159,6 +161,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     stackPointer: front.stackPointer,
     passed: front.passed,
     returned: front.returned,
+    preserved: front.preserved,
     callPushes: front.callPushes,
     addressSpace: { low: Math.max(GUARD, layout.start), limit: GUEST_TOP },
     optimize: opts.optimize,

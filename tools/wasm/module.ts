@@ -52,6 +52,13 @@ export interface ModuleInput {
   passed: string[];
   /** the i64 slots a function hands back as wasm results after the stack pointer (the result register) */
   returned: string[];
+  /**
+   * The slots the ABI has a callee give back as they were (its callee-saved registers):
+   * after a call returns to its return address, the caller's locals still hold them, and it
+   * does not load them again. A return elsewhere (a longjmp, an unwinder's landing pad)
+   * loads them from their globals, as the jump left them.
+   */
+  preserved: string[];
   /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
   callPushes: number;
   /** the guest addresses checked accesses may touch (see AddressSpace) */
@@ -178,7 +185,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   const entries = new Set(input.functions.map((f) => f.entry));
   const GuestFn = guestFnType(input.passed.length, input.returned.length, input.flavour === 'engine');
   const jump = jumpsFor(mod, input.flavour, GuestFn);
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump };
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, preserved: new Set(input.preserved), type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -290,6 +297,7 @@ interface FnContext {
   sp: string;
   passed: string[];
   returned: string[];
+  preserved: Set<string>;
   type: GuestFnType;
   callPushes: number;
   space: AddressSpace;
@@ -366,7 +374,9 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const atEntry = new Set(params);
   /** the state after a call: only the results are loaded (they came back), their globals stale */
   const carried = new Set(results);
-  const stateIn = stateAtEntry(f, blocks, em, atEntry, carried);
+  /** the loaded slots after a call that returned to its return address, where `loaded` were loaded when it was made (see ModuleInput.preserved) */
+  const keptBy = (loaded: Set<string>) => new Set([...carried, ...[...loaded].filter((n) => ctx.preserved.has(n))]);
+  const stateIn = stateAtEntry(f, blocks, em, atEntry, carried, keptBy);
   const allCached = new Set(cached.keys());
   /** the dirty slots but the results: what a return writes back */
   const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => !carried.has(n)));
@@ -488,7 +498,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         const me = rl.addBlock(seal([...em.spill(toSpillForCall(out)), ...save, ...set]));
         ref.set(b.start, me);
         pending.push(() => {
-          if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(carried, t.ret));
+          if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(keptBy(outLoaded), t.ret));
           rl.addBranch(me, resumeBlock(), 0, 0);
         });
         break;
@@ -557,14 +567,22 @@ interface SlotState {
 
 /**
  * The slot state where each block starts: a forward dataflow from the entry, where the
- * parameters are loaded (and dirty: their globals are stale); after every call only the
- * results (the callee wrote back everything but the results it returned). A block starts with the slots any
+ * parameters are loaded (and dirty: their globals are stale); after every call the results
+ * (the callee wrote back everything but the results it returned), and at the call's return
+ * address also the preserved slots that were loaded when it was made (keptBy). A block starts with the slots any
  * predecessor left dirty, and with those any left loaded that it may read (needAtEntry):
  * the edges from predecessors that did not load them load them (see addFunction), so a load
  * moves to the paths that read it, out of loops, and never clobbers a dirty value. Blocks the
  * dataflow does not reach are not in the map.
  */
-function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter, atEntry: Set<string>, carried: Set<string>): Map<number, SlotState> {
+function stateAtEntry(
+  f: FunctionIR,
+  blocks: Map<number, BlockIR>,
+  em: Emitter,
+  atEntry: Set<string>,
+  carried: Set<string>,
+  keptBy: (loaded: Set<string>) => Set<string>,
+): Map<number, SlotState> {
   const need = needAtEntry(f, blocks, em);
   const stateIn = new Map<number, SlotState>();
   const work: number[] = [];
@@ -582,12 +600,17 @@ function stateAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter, 
   if (blocks.has(f.entry)) join(f.entry, { dirty: new Set(atEntry), loaded: new Set(atEntry) });
   while (work.length) {
     const b = blocks.get(work.pop()!)!;
-    let out = afterCall();
-    if (b.end.k !== 'call' && b.end.k !== 'icall') {
-      out = em.stateAfter(b.stmts, stateIn.get(b.start)!);
-      for (const e of terminatorReads(b.end)) em.reads(e, out.loaded);
+    const out = em.stateAfter(b.stmts, stateIn.get(b.start)!);
+    for (const e of terminatorReads(b.end)) em.reads(e, out.loaded);
+    const t = b.end;
+    if (t.k !== 'call' && t.k !== 'icall') {
+      for (const n of successors(f, blocks, b)) join(n, out);
+      continue;
     }
-    for (const n of successors(f, blocks, b)) join(n, out);
+    // back at the return address with the preserved slots still loaded, or anywhere else with only the results
+    const kept = keptBy(out.loaded);
+    if (!t.noReturn && blocks.has(t.ret)) join(t.ret, { dirty: new Set(carried), loaded: kept });
+    for (const n of f.resumable) if (blocks.has(n)) join(n, afterCall());
   }
   return stateIn;
 }
