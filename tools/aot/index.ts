@@ -158,8 +158,9 @@ function flagsFor(target: Target, work: string, src: string): string[] {
 
 /**
  * Places the memory at its fixed address (WASM_RT_MEMORY_BASE in runtime/wasm-rt.h) in a C
- * file or header wasm2c wrote: its MEM_ADDR, which every load and store goes through, adds the constant
- * base instead of the instance's data pointer. Refuses a MEM_ADDR of another shape.
+ * file or header wasm2c wrote: its MEM_ADDR, which every load and store goes through, adds
+ * the constant base instead of the instance's data pointer. Refuses a MEM_ADDR of another
+ * shape; a file without one comes back unchanged.
  */
 export function placeMemory(c: string): string {
   const memAddr = '#define MEM_ADDR(mem, addr, n) &((mem)->data[addr])';

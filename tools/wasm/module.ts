@@ -372,7 +372,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const em = new Emitter(mod, tempBase, ctx.slots, ctx.fns, cached, scratch, ctx.space, retWith);
   /** the state at entry: the parameters are loaded, their globals stale */
   const atEntry = new Set(params);
-  /** the state after a call: only the results are loaded (they came back), their globals stale */
+  /** the state after a call: the results are loaded (they came back), their globals stale; at its return address more (keptBy) */
   const carried = new Set(results);
   /** the loaded slots after a call that returned to its return address, where `loaded` were loaded when it was made (see ModuleInput.preserved) */
   const keptBy = (loaded: Set<string>) => new Set([...carried, ...[...loaded].filter((n) => ctx.preserved.has(n))]);
@@ -569,11 +569,11 @@ interface SlotState {
  * The slot state where each block starts: a forward dataflow from the entry, where the
  * parameters are loaded (and dirty: their globals are stale); after every call the results
  * (the callee wrote back everything but the results it returned), and at the call's return
- * address also the preserved slots that were loaded when it was made (keptBy). A block starts with the slots any
- * predecessor left dirty, and with those any left loaded that it may read (needAtEntry):
- * the edges from predecessors that did not load them load them (see addFunction), so a load
- * moves to the paths that read it, out of loops, and never clobbers a dirty value. Blocks the
- * dataflow does not reach are not in the map.
+ * address also the preserved slots that were loaded when it was made (keptBy). A block
+ * starts with the slots any predecessor left dirty, and with those any left loaded that it
+ * may read (needAtEntry): the edges from predecessors that did not load them load them (see
+ * addFunction), so a load moves to the paths that read it, out of loops, and never clobbers
+ * a dirty value. Blocks the dataflow does not reach are not in the map.
  */
 function stateAtEntry(
   f: FunctionIR,
