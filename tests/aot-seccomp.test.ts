@@ -113,7 +113,7 @@ describe('the host system call table', () => {
       expect(all).toContain(target === 'x86_64' ? 'mkdir' : 'mkdirat');
       for (const never of ['execve', 'fork', 'clone', 'socket', 'ptrace', 'kill', 'setuid', 'mount']) expect(all).not.toContain(never);
       // a set with nothing the host does for it: the runtime's calls alone
-      expect(hostSyscalls({ names: ['getpid', 'brk', 'no_such_call'], complete: true }, target)).toEqual([...libcSyscalls(RUNTIME, target)].sort());
+      expect(hostSyscalls({ names: ['getpid', 'munmap', 'no_such_call'], complete: true }, target)).toEqual([...libcSyscalls(RUNTIME, target)].sort());
     }
   });
 });
@@ -212,13 +212,18 @@ describe('the filter alone (tests/programs/seccomp-abi.c linked with seccomp.c)'
     const ok = await exec(abi, ['write']);
     expect([ok.status, ok.stdout.toString(), ok.stderr]).toEqual([0, 'allowed\n', '']);
     const refused = "which this blob's seccomp filter does not allow (a recomp bug; the guest's harness was in progress)\n";
+    // a kernel without IA32 emulation has no i386 calls to filter: int 0x80 is a SIGSEGV there
+    const probe = await exec(abi, ['i386-probe']);
+    const i386 = probe.status === 0;
+    if (!i386) expect(probe.signal).toBe('SIGSEGV');
     for (const [what, message] of [
       ['getpid', `recomp: the host made system call 39 (getpid), ${refused}`],
       ['x32', `recomp: the host made an x32 system call (0x40000027), ${refused}`],
       ['i386', `recomp: the host made a system call of another architecture (audit arch 0x40000003, number 20), ${refused}`],
     ]) {
       const r = await exec(abi, [what]);
-      expect([r.status, r.stdout.toString(), r.stderr], what).toEqual([125, '', message]);
+      if (what === 'i386' && !i386) expect([r.signal, r.stdout.toString()], what).toEqual(['SIGSEGV', '']);
+      else expect([r.status, r.stdout.toString(), r.stderr], what).toEqual([125, '', message]);
     }
   }, 120_000);
 
