@@ -63,6 +63,8 @@ const LIBC = {
   ftruncate: both('ftruncate'),
   // malloc, calloc, realloc and free (the main arena: the program break, big blocks mapped)
   malloc: both('brk', 'mmap', 'munmap', 'mremap'),
+  // zeroing a long range of guest memory (memory.c zero)
+  madvise: both('madvise'),
   // to stderr, which is unbuffered: one write
   fprintf: both('write'),
   write: both('write'),
@@ -158,13 +160,14 @@ export const HANDLERS: Readonly<Record<string, readonly Libc[]>> = {
   fchownat: [],
   lchown: [],
   utimensat: [],
-  brk: [],
+  // the memory given out is zeroed (memory.c zero)
+  brk: ['madvise'],
   // a file mapping is a copy read into the guest's memory
-  mmap: ['pread', 'read'],
+  mmap: ['madvise', 'pread', 'read'],
   munmap: [],
   mprotect: [],
   madvise: [],
-  mremap: [],
+  mremap: ['madvise'],
   // files_close_all, then exit
   exit: ['close', 'exit'],
   exit_group: ['close', 'exit'],

