@@ -10,7 +10,8 @@ export type FlagFn = () => Expr;
 
 /** the last flag-setting arithmetic, kept while all its flags are current (compare + branch fusion) */
 export interface Arith {
-  kind: 'add' | 'sub' | 'logic';
+  /** fcmp: an unordered float compare of a and b (f32 for size 4, f64 for 8); r unused */
+  kind: 'add' | 'sub' | 'logic' | 'fcmp';
   size: number;
   a: Expr;
   b: Expr;
@@ -59,14 +60,14 @@ export abstract class FlagsBlock {
     }
   }
 
-  /** sets flags from i32 0/1 expressions (each bound to a temp now) */
-  setFlagValues(values: [number, Expr][]): void {
+  /** sets flags from i32 0/1 expressions (each bound to a temp now); `arith` as for setFlags */
+  setFlagValues(values: [number, Expr][], arith?: Arith): void {
     const defs = new Map<number, FlagFn>();
     for (const [f, e] of values) {
       const t = this.b.tmp(e);
       defs.set(f, () => t);
     }
-    this.setFlags(defs);
+    this.setFlags(defs, arith);
   }
 
   /** folds the live-out flags defined in this block into the flag slot (other bits kept) */

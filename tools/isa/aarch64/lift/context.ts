@@ -141,6 +141,22 @@ export class A64Block extends FlagsBlock {
     }
     this.setFlags(defs, { kind, size, a, b, r, written: FLAG_SF | FLAG_ZF | FLAG_CF | FLAG_OF });
   }
+  /**
+   * Flags of fcmp of `a` with `b` (float temps; f32 for size 4, f64 for 8): N Z C V = less
+   * 1000, equal 0110, greater 0010, unordered 0011. Fusible: a b.ge after it is one `ge`.
+   */
+  floatCompareFlags(size: 4 | 8, a: Expr, b: Expr): void {
+    const t = size === 8 ? 'f64' : 'f32';
+    const lt = op('i32', `${t}.lt`, a, b);
+    const ordered = op('i32', 'i32.and', op('i32', `${t}.eq`, a, a), op('i32', `${t}.eq`, b, b));
+    const values: [number, Expr][] = [
+      [FLAG_SF, lt],
+      [FLAG_ZF, op('i32', `${t}.eq`, a, b)],
+      [FLAG_CF, not32(lt)],
+      [FLAG_OF, not32(ordered)],
+    ];
+    this.setFlagValues(values, { kind: 'fcmp', size, a, b, r: a, written: FLAG_SF | FLAG_ZF | FLAG_CF | FLAG_OF });
+  }
   /** the NZCV word (mrs nzcv) */
   nzcv(): Expr {
     let v: Expr = i64(0);
@@ -188,6 +204,19 @@ export class A64Block extends FlagsBlock {
         case 4: return neg(op('i32', 'i64.gt_u', a.a, a.b));
         case 5: return neg(op('i32', 'i64.ge_s', S(a.a), S(a.b)));
         case 6: return neg(op('i32', 'i64.gt_s', S(a.a), S(a.b)));
+      }
+      return undefined;
+    }
+    if (a.kind === 'fcmp') {
+      // unordered is C and V: hs/hi include it, ge/gt (N == V) do not
+      const f = (cmp: string) => op('i32', `${a.size === 8 ? 'f64' : 'f32'}.${cmp}`, a.a, a.b);
+      switch (c >> 1) {
+        case 0: return neg(f('eq'));
+        case 1: return neg(not32(f('lt')));
+        case 2: return neg(f('lt'));
+        case 4: return neg(not32(f('le')));
+        case 5: return neg(f('ge'));
+        case 6: return neg(f('gt'));
       }
       return undefined;
     }

@@ -8,7 +8,6 @@
 // the register, as the architecture does. Arrangements (.16b, .4s ...) come from the word.
 import { i32, i64, lane, op, type Expr, type Ty } from '../../../ir/index.js';
 import type { Insn, Operand } from '../../types.js';
-import { FLAG_CF, FLAG_OF, FLAG_SF, FLAG_ZF } from '../../types.js';
 import { add, and, wrap, zext32 } from '../../x86_64/lift/context.js';
 import { A64Block, Unsupported } from './context.js';
 import type { Semantics } from './table.js';
@@ -684,16 +683,7 @@ const fcmp: Semantics = (x, i) => {
   const t = FT(n);
   const a = x.b.tmp(freadS(x, n));
   const b = x.b.tmp(m.kind === 'imm' ? op(t, `${t}.convert_s.i32`, i32(0)) : freadS(x, m));
-  const lt = op('i32', `${t}.lt`, a, b);
-  const eq = op('i32', `${t}.eq`, a, b);
-  const un = op('i32', 'i32.and', op('i32', `${t}.eq`, a, a), op('i32', `${t}.eq`, b, b));
-  const unordered = op('i32', 'i32.eqz', un);
-  x.setFlagValues([
-    [FLAG_SF, lt],
-    [FLAG_ZF, eq],
-    [FLAG_CF, op('i32', 'i32.eqz', lt)],
-    [FLAG_OF, unordered],
-  ]);
+  x.floatCompareFlags(t === 'f64' ? 8 : 4, a, b);
 };
 const fcsel: Semantics = (x, i) => {
   const [d, n, m, c] = i.operands;

@@ -245,6 +245,26 @@ export class X86Block extends FlagsBlock {
     this.setFlags(defs, fuse);
   }
 
+  /**
+   * Flags of ucomisd/comisd/ucomiss/comiss of `a` with `b` (float temps): ZF PF CF from an
+   * unordered compare, OF SF AF cleared. Fusible: a jae after it is one `ge` (false when
+   * unordered) rather than two compares and a NaN test.
+   */
+  floatCompareFlags(size: 4 | 8, a: Expr, b: Expr): void {
+    const ft = size === 8 ? 'f64' : 'f32';
+    const orr = (p: Expr, q: Expr) => op('i32', 'i32.or', p, q);
+    const unordered = this.b.tmp(orr(op('i32', `${ft}.ne`, a, a), op('i32', `${ft}.ne`, b, b)));
+    const values: [number, Expr][] = [
+      [FLAG_ZF, orr(unordered, op('i32', `${ft}.eq`, a, b))],
+      [FLAG_PF, unordered],
+      [FLAG_CF, orr(unordered, op('i32', `${ft}.lt`, a, b))],
+      [FLAG_OF, i32(0)],
+      [FLAG_SF, i32(0)],
+      [FLAG_AF, i32(0)],
+    ];
+    this.setFlagValues(values, { kind: 'fcmp', size, a, b, r: a, written: FLAG_ZF | FLAG_PF | FLAG_CF | FLAG_OF | FLAG_SF | FLAG_AF });
+  }
+
   /** condition code (jcc/setcc/cmovcc suffix: e, ne, l, ...) as i32 0/1 */
   cond(cc: string): Expr {
     const fused = this.fusedCond(cc);
@@ -304,6 +324,15 @@ export class X86Block extends FlagsBlock {
         case 'ae': case 'nc': case 'no': return i32(1);
         case 'be': return eqz(a.r);
         case 'a': return ne(a.r, i64(0));
+      }
+    } else if (a.kind === 'fcmp') {
+      // unordered sets CF and ZF: above (CF=0, ZF=0) is an ordered >, above or equal an ordered >=
+      const ft = a.size === 8 ? 'f64' : 'f32';
+      switch (cc) {
+        case 'ae': case 'nb': case 'nc': return op('i32', `${ft}.ge`, a.a, a.b);
+        case 'b': case 'c': case 'nae': return not32(op('i32', `${ft}.ge`, a.a, a.b));
+        case 'a': case 'nbe': return op('i32', `${ft}.gt`, a.a, a.b);
+        case 'be': case 'na': return not32(op('i32', `${ft}.gt`, a.a, a.b));
       }
     } else if (a.kind === 'add') {
       switch (cc) {

@@ -2,7 +2,6 @@
 // scalar/packed floating point, as wasm SIMD.
 import { i32, i64, lane, op, type Expr } from '../../../ir/index.js';
 import type { Insn, Operand } from '../../types.js';
-import { FLAG_AF, FLAG_CF, FLAG_OF, FLAG_PF, FLAG_SF, FLAG_ZF } from '../../types.js';
 import { trunc, Unsupported, wrap, zext32, type X86Block } from './context.js';
 import type { Semantics } from './table.js';
 
@@ -291,16 +290,7 @@ function comis(size: 4 | 8) {
     const [d, s] = i.operands;
     const a = x.b.tmp(lane(ft, `${shape}.extract_lane`, [0], readV(x, d)));
     const b = x.b.tmp(lowFloat(x, s, size));
-    const unordered = x.b.tmp(op('i32', 'i32.or', op('i32', `${ft}.ne`, a, a), op('i32', `${ft}.ne`, b, b)));
-    const or = (p: Expr, q: Expr) => op('i32', 'i32.or', p, q);
-    x.setFlagValues([
-      [FLAG_ZF, or(unordered, op('i32', `${ft}.eq`, a, b))],
-      [FLAG_PF, unordered],
-      [FLAG_CF, or(unordered, op('i32', `${ft}.lt`, a, b))],
-      [FLAG_OF, i32(0)],
-      [FLAG_SF, i32(0)],
-      [FLAG_AF, i32(0)],
-    ]);
+    x.floatCompareFlags(size, a, b);
   };
 }
 
