@@ -90,12 +90,21 @@ interface FrontEnd {
   returned: string[];
   /** the ABI's callee-saved registers (see ModuleInput.preserved): System V's, AAPCS64's (x29 the frame pointer) */
   preserved: string[];
+  /** what a callee may leave changed that no caller or landing pad reads (see ModuleInput.clobbered) */
+  clobbered: string[];
+  /** where the return address is at a function's entry, when in a register (see ModuleInput.returnAddress) */
+  returnAddress?: string;
   callPushes: number;
 }
+const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}`);
 const FRONT_ENDS: Record<Arch, FrontEnd> = {
-  x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', passed: ['rdi', 'rsi', 'rdx'], returned: ['rax'], preserved: ['rbx', 'rbp', 'r12', 'r13', 'r14', 'r15'], callPushes: 8 },
+  x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', passed: ['rdi', 'rsi', 'rdx'], returned: ['rax'], preserved: ['rbx', 'rbp', 'r12', 'r13', 'r14', 'r15'],
+    // results come back in rax, rdx, xmm0, xmm1 (and st0); an unwinder lands with rax and rdx set
+    clobbered: ['rcx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', ...range('xmm', 2, 15)], callPushes: 8 },
   // bl writes the link register; nothing is pushed
-  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], returned: ['x0'], preserved: Array.from({ length: 11 }, (_, i) => `x${19 + i}`), callPushes: 0 },
+  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], returned: ['x0'], preserved: range('x', 19, 29),
+    // results come back in x0, x1 and v0-v3; an unwinder lands with x0 and x1 set; x18 is the platform's
+    clobbered: [...range('x', 2, 17), ...range('v', 4, 7), ...range('v', 16, 31)], returnAddress: 'x30', callPushes: 0 },
 };
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {
@@ -162,6 +171,8 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     passed: front.passed,
     returned: front.returned,
     preserved: front.preserved,
+    clobbered: front.clobbered,
+    returnAddress: front.returnAddress,
     callPushes: front.callPushes,
     addressSpace: { low: Math.max(GUARD, layout.start), limit: GUEST_TOP },
     optimize: opts.optimize,

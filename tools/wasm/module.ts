@@ -59,6 +59,20 @@ export interface ModuleInput {
    * loads them from their globals, as the jump left them.
    */
   preserved: string[];
+  /**
+   * The slots the ABI lets a callee change and leave changed that neither hold its results
+   * nor are read where an unwinder lands (System V's rcx, rsi, rdi, r8-r11, xmm2-xmm15;
+   * AAPCS64's x2-x17, v4-v7, v16-v31): a normal return does not write back those it wrote,
+   * for a caller reads one after the call only when the callee leaves it alone (gcc's
+   * -fipa-ra); the parameters among them are always written back (their globals are stale
+   * from the entry on, written or not). A return is normal when the stack pointer is
+   * where the call left it (x86_64: its return address popped) and, with `returnAddress`, it
+   * goes to the address that register held at entry; any other return (an unwinder's, which
+   * moves the stack pointer to the landing pad's frame) writes back everything it changed.
+   */
+  clobbered: string[];
+  /** the slot holding the return address at a function's entry (aarch64: x30); none: it is on the stack */
+  returnAddress?: string;
   /** bytes a call pushes (x86_64: the return address, 8; aarch64: 0) */
   callPushes: number;
   /** the guest addresses checked accesses may touch (see AddressSpace) */
@@ -185,7 +199,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   const entries = new Set(input.functions.map((f) => f.entry));
   const GuestFn = guestFnType(input.passed.length, input.returned.length, input.flavour === 'engine');
   const jump = jumpsFor(mod, input.flavour, GuestFn);
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, preserved: new Set(input.preserved), type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump };
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, preserved: new Set(input.preserved), clobbered: new Set(input.clobbered), returnAddress: input.returnAddress, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump };
   for (const f of input.functions) addFunction(ctx, f);
 
   // dispatch(pc): the function that starts at pc, through the table
@@ -298,6 +312,8 @@ interface FnContext {
   passed: string[];
   returned: string[];
   preserved: Set<string>;
+  clobbered: Set<string>;
+  returnAddress?: string;
   type: GuestFnType;
   callPushes: number;
   space: AddressSpace;
@@ -361,6 +377,9 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   }
   const scratch = resultLocal + 1 + cacheTypes.length;
   const tierLocal = scratch + 1;
+  // the stack pointer and the return address (with ctx.returnAddress) at entry: what a normal return goes back to
+  const entrySpLocal = tierLocal + 1;
+  const entryRaLocal = entrySpLocal + 1;
   const spType = binaryen.i64;
   /** slot n (an i64) where `loaded` are the loaded slots (when not loaded, its global holds it) */
   const valueNow = (n: string, loaded: Set<string>) => (loaded.has(n) ? mod.local.get(cached.get(n)!, binaryen.i64) : mod.global.get(`s.${n}`, binaryen.i64));
@@ -409,7 +428,23 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
       ],
       binaryen.none,
     );
-  const ret = (dirty: Set<string>, loaded: Set<string>, pc: Ref): Ref => mod.block(null, [...em.spill(toSpill(dirty)), retWith(pc, loaded)], binaryen.none);
+  /** a guest return to `pc`: writes back what changed, but on a normal return the clobbered slots (see ModuleInput.clobbered) */
+  const ret = (dirty: Set<string>, loaded: Set<string>, pc: Ref): Ref => {
+    const all = toSpill(dirty);
+    // not the parameters: they are dirty from the entry on whether or not the function wrote
+    // them, and a caller compiled with gcc's -fipa-ra reads a register after the call when it
+    // knows the callee leaves it alone (_Unwind_RaiseException reads rsi after calling the
+    // empty _Unwind_DebugHook)
+    const kept = new Set([...all].filter((n) => !ctx.clobbered.has(n) || atEntry.has(n)));
+    if (kept.size === all.size) return mod.block(null, [...em.spill(all), retWith(pc, loaded)], binaryen.none);
+    const sameFrame = mod.i64.eq(spNow(loaded), mod.i64.add(mod.local.get(entrySpLocal, spType), mod.i64.const(BigInt(ctx.callPushes))));
+    const normal = ctx.returnAddress ? mod.i32.and(sameFrame, mod.i32.eq(r(), mod.local.get(entryRaLocal, binaryen.i32))) : sameFrame;
+    return mod.block(
+      null,
+      [mod.local.set(rLocal, pc), mod.if(normal, mod.block(null, [...em.spill(kept), retWith(r(), loaded)])), ...em.spill(all), retWith(r(), loaded)],
+      binaryen.none,
+    );
+  };
   const exitBlock = (code: Ref) => rl.addBlock(code);
   // a callee handed back another address than its return address: resume here or pass it up
   let resume: number | undefined;
@@ -549,13 +584,15 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   }
   const prologue = [
     ...params.map((n, k) => mod.local.set(cached.get(n)!, mod.local.get(1 + k, binaryen.i64))),
+    mod.local.set(entrySpLocal, mod.local.get(1, spType)),
+    ...(ctx.returnAddress ? [mod.local.set(entryRaLocal, mod.i32.wrap(mod.global.get(`s.${ctx.returnAddress}`, binaryen.i64)))] : []),
     ...(reentering && heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : []),
   ];
   // entered with the parameters loaded (unless through the re-entry dispatch, whose edges load)
   const startLoads = reentries.length ? [] : edgeLoads(atEntry, f.entry);
   // every path ends in a return or tail call; the relooper's structure does not show it
   const body = mod.block(null, [...prologue, ...startLoads, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], GuestFn.results);
-  const locals = [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, GuestFn.results, ...cacheTypes, binaryen.i64, binaryen.i32];
+  const locals = [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, GuestFn.results, ...cacheTypes, binaryen.i64, binaryen.i32, spType, binaryen.i32];
   mod.addFunction(fnName(f.entry), GuestFn.params, GuestFn.results, locals, body);
 }
 
