@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS, CORPUS_SRC, corpusCases, ROOT, VARIANTS } from './fixtures.js';
 import { aotBlob, exec, RECOMP, translated } from './translated.js';
 import { SMALL, words } from './corpus-args.js';
+import { expectFaultsAsLinux, faultProgram } from './faults.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -112,5 +113,15 @@ describe('AOT blobs: chains of jumps', () => {
     expect(runaway.status).toBe(128 + 11);
     expect(runaway.stderr).toMatch(/guest killed by SIGSEGV/);
     expect(runaway.stdout.toString()).toBe(nativeRunaway.stdout.toString());
+  }, 600_000);
+});
+
+describe('AOT blobs: guest faults', () => {
+  // the blob's checks compare an address only against the top of memory: the pages below the
+  // image are protected, so the null page and the rest fault in hardware, with the same message
+  it('a wild pointer ends the guest with SIGSEGV and the address, below the image as in the null page; past the top of memory with SIGSEGV; a system call given a pointer below the image fails with EFAULT; ud2 ends it with SIGILL', async () => {
+    const bin = await faultProgram();
+    const blob = await aotBlob(bin, 'x86_64');
+    await expectFaultsAsLinux(bin, (args) => exec(blob, ['--', ...args]));
   }, 600_000);
 });

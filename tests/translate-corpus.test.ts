@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS, CORPUS_SRC, corpusCases } from './fixtures.js';
 import { exec, RECOMP, translated } from './translated.js';
 import { SMALL, words } from './corpus-args.js';
+import { expectFaultsAsLinux, faultProgram } from './faults.js';
 
 const VARIANTS = ['x86_64-glibc', 'x86_64-glibc-pie', 'x86_64-musl', 'aarch64-glibc'] as const;
 const cases = corpusCases().flatMap((c) => VARIANTS.map((v) => [v, c] as const)).filter(([v, c]) => existsSync(join(CORPUS, v, c.name)));
@@ -26,37 +27,9 @@ describe.concurrent('corpus, translated and run', () => {
 });
 
 describe('guest faults', () => {
-  it('a wild pointer ends the guest with SIGSEGV and the address, below the image as in the null page; past the top of memory after a good access with SIGSEGV; ud2 with SIGILL', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'recomp-fault-'));
-    const src = join(dir, 'fault.c');
-    // 'far': p[0] is checked and good, p + 2 GiB - 1 MiB (same base register) lies past the end of memory;
-    // 'low': 2 MiB, unmapped below the image (0x400000), as natively
-    writeFileSync(
-      src,
-      '#include <stdlib.h>\n#include <string.h>\nint main(int c, char **v) {\n' +
-        '  if (c > 1 && !strcmp(v[1], "far")) { volatile long *p = malloc(64); long a = p[0]; return a + *(volatile long *)((char *)p + 0x7ff00000); }\n' +
-        '  if (c > 1 && !strcmp(v[1], "low")) return *(volatile int *)(long)atoi("2097152");\n' +
-        '  if (c > 1) __builtin_trap(); volatile int *p = (int *)(long)atoi("16"); return *p; }\n',
-    );
-    const bin = join(dir, 'fault');
-    const cc = await exec('musl-gcc', ['-O1', '-static', '-o', bin, src]);
-    expect(cc.status, cc.stderr).toBe(0);
+  it('a wild pointer ends the guest with SIGSEGV and the address, below the image as in the null page; past the top of memory after a good access with SIGSEGV; a system call given a pointer below the image fails with EFAULT; ud2 ends it with SIGILL', async () => {
+    const bin = await faultProgram();
     const module = await translated(bin);
-    const segv = await exec(RECOMP, ['run', module]);
-    expect(segv.status).toBe(139);
-    expect(segv.stderr).toMatch(/SIGSEGV \(invalid memory access at 0x10\)/);
-    const far = await exec(RECOMP, ['run', module, '--', 'far']);
-    expect(far.status).toBe(139);
-    expect(far.stderr).toMatch(/SIGSEGV/);
-    const native = await exec(bin, ['low']);
-    expect(native.signal).toBe('SIGSEGV');
-    const low = await exec(RECOMP, ['run', module, '--', 'low']);
-    expect(low.status).toBe(139);
-    expect(low.stderr).toMatch(/SIGSEGV \(invalid memory access at 0x200000\)/);
-    const ill = await exec(RECOMP, ['run', module, '--', 'x']);
-    expect(ill.status).toBe(132);
-    expect(ill.stderr).toMatch(/SIGILL/);
+    await expectFaultsAsLinux(bin, (args) => exec(RECOMP, ['run', module, '--', ...args]));
   }, 300_000);
 });

@@ -165,6 +165,7 @@ const ImageMeta image_meta = {
   .phdr = 0x${meta.phdr.toString(16)}u,
   .phent = ${meta.phent},
   .phnum = ${meta.phnum},
+  .image_start = 0x${(meta.start ?? 0).toString(16)}u, /* none from an older recomp, whose checks have a lower bound */
   .image_end = 0x${meta.brk.toString(16)}u,
   .code_base = 0x${meta.codeBase.toString(16)}u,
   .nfaults = ${faults.length},

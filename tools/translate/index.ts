@@ -43,6 +43,8 @@ export interface ImageMeta {
   phdr: number;
   phent: number;
   phnum: number;
+  /** the first page of the loaded image: nothing is ever mapped below it (the AOT host protects those pages) */
+  start: number;
   /** first address after the loaded image: the program break starts here */
   brk: number;
   /** the guest address of entry 0 of the exported table `fns` */
@@ -136,6 +138,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     phdr: layout.phdr,
     phent: elf.header.phentsize,
     phnum: elf.header.phnum,
+    start: layout.start,
     brk: layout.end,
     codeBase: layout.codeBase,
     faults: lifted.faults,
@@ -174,7 +177,9 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     clobbered: front.clobbered,
     returnAddress: front.returnAddress,
     callPushes: front.callPushes,
-    addressSpace: { low: Math.max(GUARD, layout.start), limit: GUEST_TOP },
+    // an AOT host faults every access below the image in hardware (see ImageMeta.start), so
+    // its checks need not compare against the bottom
+    addressSpace: { low: meta.flavour === 'aot' ? 0 : Math.max(GUARD, layout.start), limit: GUEST_TOP },
     optimize: opts.optimize,
     flavour: meta.flavour,
   });

@@ -28,6 +28,8 @@ export class GuestMemory {
   constructor(
     readonly memory: WebAssembly.Memory,
     imageEnd: number,
+    /** the first page of the image: nothing is mapped below it, so a system call given a pointer there fails (EFAULT) */
+    private readonly imageStart = 0,
   ) {
     const want = STACK_TOP / WASM_PAGE;
     const have = memory.buffer.byteLength / WASM_PAGE;
@@ -51,15 +53,15 @@ export class GuestMemory {
     return this.dv;
   }
 
-  /** the guest range [addr, addr+len) if it lies inside memory, else undefined (EFAULT) */
+  /** the guest range [addr, addr+len) if it lies inside mappable memory (an empty one anywhere in memory), else undefined (EFAULT) */
   range(addr: number, len: number): Uint8Array | undefined {
     const b = this.bytes;
-    if (addr < 0 || len < 0 || addr + len > b.length) return undefined;
+    if (addr < 0 || len < 0 || addr + len > b.length || (len > 0 && addr < this.imageStart)) return undefined;
     return b.subarray(addr, addr + len);
   }
   cstring(addr: number, max = 4096): string | undefined {
     const b = this.bytes;
-    if (addr <= 0 || addr >= b.length) return undefined;
+    if (addr <= 0 || addr < this.imageStart || addr >= b.length) return undefined;
     const end = b.indexOf(0, addr);
     if (end < 0 || end - addr > max) return undefined;
     return Buffer.from(b.buffer, b.byteOffset + addr, end - addr).toString('utf8');

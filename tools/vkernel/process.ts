@@ -123,7 +123,7 @@ export class Process {
     const instance = await WebAssembly.instantiate(module, imports);
     this.exports = instance.exports as unknown as Exports;
     this.opts.onInstance?.(instance);
-    this.mem = new GuestMemory(this.exports.memory, this.meta.brk);
+    this.mem = new GuestMemory(this.exports.memory, this.meta.brk, this.meta.start);
     this.useFusedMultiplyAdd();
     const sp = this.buildStack();
     this.setReg(this.arch.sp, BigInt(sp));

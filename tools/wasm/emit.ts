@@ -25,7 +25,8 @@ export const GUARD = 0x10000;
 /**
  * The guest addresses a checked access may touch: from `low`, the first page of the image
  * (at least GUARD: the vkernel maps nothing below the image), up to `limit`, the top of the
- * guest address space.
+ * guest address space. `low` is 0 where the host itself faults every access below the image
+ * (the AOT host protects those pages), and then one compare checks an address.
  */
 export interface AddressSpace {
   low: number;
@@ -67,8 +68,9 @@ export class Emitter {
     /** the return of guest address `pc` from the function, where `loaded` are the loaded slots (a `leave`) */
     private exit: (pc: Ref, loaded: Set<string>) => Ref,
   ) {
-    // how far below and above a checked address another displacement of its base stays safe (see checked)
-    this.space = { ...space, below: BigInt(space.low - GUARD), above: 2n ** 32n - BigInt(space.limit) };
+    // how far below and above a checked address another displacement of its base stays safe
+    // (see checked): down to the null page's guard; with low 0 not below (it could wrap)
+    this.space = { ...space, below: BigInt(Math.max(0, space.low - GUARD)), above: 2n ** 32n - BigInt(space.limit) };
   }
   private space: AddressSpace & { below: bigint; above: bigint };
 
@@ -311,7 +313,9 @@ export class Emitter {
       [
         m.local.set(s, this.expr(a)),
         m.if(
-          m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
+          space.low === 0
+            ? m.i64.ge_u(get(), m.i64.const(BigInt(space.limit)))
+            : m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
           // segv does not return: saying so frees the engine from keeping every live value
           // across the call (register pressure in hot loops)
           m.block(null, [m.call(this.fn('segv').name, [get()], binaryen.none), m.unreachable()]),

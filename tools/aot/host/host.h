@@ -34,6 +34,7 @@ typedef struct {
   int arch;               /* ARCH_X86_64 or ARCH_AARCH64 */
   uint32_t entry;         /* the ELF entry point */
   uint32_t phdr, phent, phnum;
+  uint32_t image_start;   /* the first page of the loaded image: the pages below are protected */
   uint32_t image_end;     /* end of the loaded image: the program break starts above it */
   uint32_t code_base;     /* function table index 0 is this guest address */
   uint32_t nfaults;       /* places that fault when reached, with the reason (sorted by pc) */
@@ -73,7 +74,7 @@ void guest_set_u32(uint32_t addr, uint32_t v);
 #define PAGE 4096u
 #define STACK_TOP 0x80000000u
 #define STACK_SIZE (8u << 20)
-void memory_init(uint32_t image_end);
+void memory_init(uint32_t image_start, uint32_t image_end);
 int64_t memory_brk(uint64_t want);
 int64_t memory_map(uint64_t len, uint64_t hint, int fixed); /* address or -errno */
 int64_t memory_unmap(uint64_t addr, uint64_t len);

@@ -256,6 +256,20 @@ noreturn void recomp_trap(wasm_rt_trap_t code) {
   _exit(128 + sig);
 }
 
+/* a guest access the kernel refused: past the memory's end (or a wasm offset past 4 GiB),
+   or in the protected pages below the image, the null page among them (memory.c) */
+noreturn void recomp_trap_access(uint64_t offset) {
+  if (offset >> 32) recomp_trap(WASM_RT_TRAP_OOB);
+  char buf[256];
+  size_t at = msg_put(buf, 0, "recomp: guest killed by SIGSEGV (invalid memory access at ");
+  at = msg_put_hex(buf, at, (uint32_t)offset);
+  at = msg_put(buf, at, ")");
+  buf[at++] = '\n';
+  ssize_t w = write(2, buf, at);
+  (void)w;
+  _exit(128 + 11);
+}
+
 /* The native stack guest code runs on. A module for aot turns the guest's jumps between
    functions into calls (tools/wasm/module.ts jumpsFor), so a chain of jumps takes native
    stack until it returns, on top of one native frame per guest call: reserved, not
@@ -290,7 +304,7 @@ int main(int argc, char **argv) {
   parse_args(argc, argv);
   wasm_rt_init();
   guest_instantiate();
-  memory_init(image_meta.image_end);
+  memory_init(image_meta.image_start, image_meta.image_end);
   files_init();
   uint32_t sp = build_stack();
   *slot(image_meta.arch == ARCH_AARCH64 ? "sp" : "rsp") = sp;

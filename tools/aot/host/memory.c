@@ -2,7 +2,9 @@
  * The guest's address space inside the module's linear memory, and who owns which part of
  * it: the port of tools/vkernel/memory.ts (GuestMemory), same addresses, same zeroing.
  *
- *   0 .. image            unused (the image's link address, 0x400000 for non-PIE)
+ *   0 .. image            never mapped (the image's link address, 0x400000 for non-PIE):
+ *                         protected, so that any access there faults in hardware (the
+ *                         translation's checks compare addresses only against the top)
  *   image .. brk          the loaded ELF (data segments of the module)
  *   brk ..                the program break, growing up
  *   ..  mmap_low          anonymous and file mappings, allocated top-down below MMAP_TOP
@@ -23,17 +25,22 @@
 
 /* ---- checked guest memory ---- */
 
+/* the protected pages under the image: [0, guest_low) */
+static uint64_t guest_low;
+
 void *guest_range(uint64_t addr, uint64_t len) {
   uint64_t size = guest_size();
-  /* [addr, addr+len) inside memory, written so that no sum can wrap */
-  if (addr > size || len > size - addr) return NULL;
+  /* [addr, addr+len) inside memory, written so that no sum can wrap; an empty range anywhere
+     in it (write(fd, NULL, 0) is no fault) */
+  if (addr > size || len > size - addr || (len && addr < guest_low)) return NULL;
   return guest_base() + addr;
 }
 
-/* memory.ts cstring: address 0 or past the end faults; so does a string longer than max */
+/* memory.ts cstring: address 0, below the image or past the end faults; so does a string
+   longer than max */
 const char *guest_cstring(uint64_t addr, size_t max) {
   uint64_t size = guest_size();
-  if (addr == 0 || addr >= size) return NULL;
+  if (addr == 0 || addr < guest_low || addr >= size) return NULL;
   uint64_t room = size - addr;
   uint64_t look = (uint64_t)max < room ? (uint64_t)max + 1 : room;
   const char *s = (const char *)guest_base() + addr;
@@ -98,7 +105,13 @@ static void zero(int64_t from, int64_t to) {
   memset(p, 0, n);
 }
 
-void memory_init(uint32_t image_end) {
+void memory_init(uint32_t image_start, uint32_t image_end) {
+  /* whole host pages only (16 or 64 KiB on some arm64 hosts): what is left over below the
+     image is checked no worse than before the module's checks dropped their lower bound,
+     as nothing is mapped there */
+  uint64_t host_page = (uint64_t)sysconf(_SC_PAGESIZE);
+  guest_low = image_start / host_page * host_page;
+  if (guest_low && mprotect(guest_base(), guest_low, PROT_NONE) != 0) guest_killed(6, "cannot protect the pages below the image");
   brk_start = brk_cur = page_up(image_end);
   mmap_low = MMAP_TOP;
   nfree = 0;

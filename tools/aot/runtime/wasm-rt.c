@@ -4,9 +4,9 @@
  * output, and the npm wabt package ships none).
  *
  * Linear memory lives in a PROT_NONE reservation with the current size committed read/write;
- * a fault inside a reservation is an out-of-bounds access, a fault next to the stack pointer
- * is stack exhaustion (the handler runs on an alternate signal stack), and both end in the
- * host's recomp_trap(). Any other fault is not ours and kills the process as it would have
+ * a fault inside a reservation is an out-of-bounds access (the host's recomp_trap_access()),
+ * a fault next to the stack pointer is stack exhaustion (the handler runs on an alternate
+ * signal stack; the host's recomp_trap()). Any other fault is not ours and kills the process as it would have
  * without us.
  */
 #define _GNU_SOURCE /* REG_RSP in <ucontext.h>, MAP_NORESERVE, MAP_STACK */
@@ -141,7 +141,7 @@ static void on_fault(int sig, siginfo_t* info, void* context) {
     uintptr_t a = (uintptr_t)info->si_addr;
     for (int i = 0; i < MAX_REGIONS; i++) {
       if (regions[i].lo <= a && a < regions[i].hi)
-        recomp_trap(WASM_RT_TRAP_OOB);
+        recomp_trap_access(a - regions[i].lo);
     }
     uintptr_t sp = interrupted_sp(context);
     if (sp && a < sp + STACK_FAULT_ABOVE &&

@@ -124,6 +124,11 @@ typedef enum {
  */
 WASM_RT_NORETURN void recomp_trap(wasm_rt_trap_t code);
 
+/* An access the kernel refused inside a linear memory's reservation, `offset` bytes from its
+ * base: the HOST defines it too (a wasm address says more than WASM_RT_TRAP_OOB: the host
+ * protects pages inside the memory as well). Called from the SIGSEGV handler: async-signal-safe. */
+WASM_RT_NORETURN void recomp_trap_access(uint64_t offset);
+
 /* what the generated code calls; forwards to recomp_trap */
 WASM_RT_NORETURN void wasm_rt_trap(wasm_rt_trap_t code);
 
