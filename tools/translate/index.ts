@@ -7,8 +7,8 @@ import type { BlockIR, FunctionIR, Ty } from '../ir/index.js';
 import { decoderFor } from '../isa/index.js';
 import type { Decoder, Insn } from '../isa/types.js';
 import { FLAGS_ARITH } from '../isa/types.js';
-import { liftBlock as liftX86, X86_SLOTS } from '../isa/x86_64/lift/index.js';
-import { liftBlock as liftA64, A64_SLOTS } from '../isa/aarch64/lift/index.js';
+import { liftBlock as liftX86, X86_SLOTS, XMMS } from '../isa/x86_64/lift/index.js';
+import { liftBlock as liftA64, A64_SLOTS, VREGS, XREGS } from '../isa/aarch64/lift/index.js';
 import { PageAddresses } from '../isa/aarch64/page-addresses.js';
 import type { SlotDecl } from '../ir/index.js';
 import { buildModule, type Flavour, type ImportDecl } from '../wasm/module.js';
@@ -98,15 +98,14 @@ interface FrontEnd {
   returnAddress?: string;
   callPushes: number;
 }
-const range = (prefix: string, from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `${prefix}${from + i}`);
 const FRONT_ENDS: Record<Arch, FrontEnd> = {
   x86_64: { lift: liftX86, slots: X86_SLOTS, imports: X86_IMPORTS, stackPointer: 'rsp', passed: ['rdi', 'rsi', 'rdx'], returned: ['rax'], preserved: ['rbx', 'rbp', 'r12', 'r13', 'r14', 'r15'],
     // results come back in rax, rdx, xmm0, xmm1 (and st0); an unwinder lands with rax and rdx set
-    clobbered: ['rcx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', ...range('xmm', 2, 15)], callPushes: 8 },
+    clobbered: ['rcx', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', ...XMMS.slice(2)], callPushes: 8 },
   // bl writes the link register; nothing is pushed
-  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], returned: ['x0'], preserved: range('x', 19, 29),
+  aarch64: { lift: liftA64, slots: A64_SLOTS, imports: A64_IMPORTS, stackPointer: 'sp', passed: ['x0', 'x1', 'x2'], returned: ['x0'], preserved: XREGS.slice(19, 30),
     // results come back in x0, x1 and v0-v3; an unwinder lands with x0 and x1 set; x18 is the platform's
-    clobbered: [...range('x', 2, 17), ...range('v', 4, 7), ...range('v', 16, 31)], returnAddress: 'x30', callPushes: 0 },
+    clobbered: [...XREGS.slice(2, 18), ...VREGS.slice(4, 8), ...VREGS.slice(16)], returnAddress: 'x30', callPushes: 0 },
 };
 
 export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateResult {

@@ -313,9 +313,8 @@ export class Emitter {
       [
         m.local.set(s, this.expr(a)),
         m.if(
-          space.low === 0
-            ? m.i64.ge_u(get(), m.i64.const(BigInt(space.limit)))
-            : m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
+          // (with low 0, for aot, the C compiler folds the subtraction away: one compare)
+          m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
           // segv does not return: saying so frees the engine from keeping every live value
           // across the call (register pressure in hot loops)
           m.block(null, [m.call(this.fn('segv').name, [get()], binaryen.none), m.unreachable()]),

@@ -377,9 +377,10 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   }
   const scratch = resultLocal + 1 + cacheTypes.length;
   const tierLocal = scratch + 1;
-  // the stack pointer and the return address (with ctx.returnAddress) at entry: what a normal return goes back to
-  const entrySpLocal = tierLocal + 1;
-  const entryRaLocal = entrySpLocal + 1;
+  // the return address at entry (with ctx.returnAddress), set when a return compares with it;
+  // the stack pointer at entry is parameter 1, which nothing writes
+  const entryRaLocal = tierLocal + 1;
+  let readsEntryRa = false;
   const spType = binaryen.i64;
   /** slot n (an i64) where `loaded` are the loaded slots (when not loaded, its global holds it) */
   const valueNow = (n: string, loaded: Set<string>) => (loaded.has(n) ? mod.local.get(cached.get(n)!, binaryen.i64) : mod.global.get(`s.${n}`, binaryen.i64));
@@ -415,6 +416,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const ref = new Map<number, number>();
   const i32c = (n: number) => mod.i32.const(n | 0);
   const r = () => mod.local.get(rLocal, binaryen.i32);
+  /** the stack pointer, where `loaded` are loaded, is back at `before` less what a call pushed: a return to the frame that was at `before` */
+  const spBackAt = (loaded: Set<string>, before: Ref) => mod.i64.eq(spNow(loaded), mod.i64.add(before, mod.i64.const(BigInt(ctx.callPushes))));
 
   /** control leaves this function for guest address `pc` (an i32 expression), with `dirty` slots to write back and `loaded` ones */
   const leave = (dirty: Set<string>, loaded: Set<string>, pc: Ref, known?: number): Ref =>
@@ -437,7 +440,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     // empty _Unwind_DebugHook)
     const kept = new Set([...all].filter((n) => !ctx.clobbered.has(n) || atEntry.has(n)));
     if (kept.size === all.size) return mod.block(null, [...em.spill(all), retWith(pc, loaded)], binaryen.none);
-    const sameFrame = mod.i64.eq(spNow(loaded), mod.i64.add(mod.local.get(entrySpLocal, spType), mod.i64.const(BigInt(ctx.callPushes))));
+    const sameFrame = spBackAt(loaded, mod.local.get(1, spType));
+    if (ctx.returnAddress) readsEntryRa = true;
     const normal = ctx.returnAddress ? mod.i32.and(sameFrame, mod.i32.eq(r(), mod.local.get(entryRaLocal, binaryen.i32))) : sameFrame;
     return mod.block(
       null,
@@ -454,7 +458,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
     if (!resumable) return (resume = exitBlock(ret(new Set(), carried, r())));
     resume = rl.addBlock(mod.nop());
     // the stack pointer is back where it was before the call pushed its return address
-    const sameFrame = () => mod.i64.eq(spNow(carried), mod.i64.add(mod.local.get(spLocal, spType), mod.i64.const(BigInt(ctx.callPushes))));
+    const sameFrame = () => spBackAt(carried, mod.local.get(spLocal, spType));
     for (const a of [...new Set(f.resumable)].sort((x, y) => x - y)) {
       if (blocks.has(a)) rl.addBranch(resume, ref.get(a)!, mod.i32.and(mod.i32.eq(r(), i32c(a)), sameFrame()), edge(carried, a));
     }
@@ -584,15 +588,14 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   }
   const prologue = [
     ...params.map((n, k) => mod.local.set(cached.get(n)!, mod.local.get(1 + k, binaryen.i64))),
-    mod.local.set(entrySpLocal, mod.local.get(1, spType)),
-    ...(ctx.returnAddress ? [mod.local.set(entryRaLocal, mod.i32.wrap(mod.global.get(`s.${ctx.returnAddress}`, binaryen.i64)))] : []),
+    ...(readsEntryRa ? [mod.local.set(entryRaLocal, mod.i32.wrap(mod.global.get(`s.${ctx.returnAddress}`, binaryen.i64)))] : []),
     ...(reentering && heads.all.size ? [mod.local.set(tierLocal, i32c(REENTRY_PERIOD))] : []),
   ];
   // entered with the parameters loaded (unless through the re-entry dispatch, whose edges load)
   const startLoads = reentries.length ? [] : edgeLoads(atEntry, f.entry);
   // every path ends in a return or tail call; the relooper's structure does not show it
   const body = mod.block(null, [...prologue, ...startLoads, rl.renderAndDispose(entry, labelLocal), mod.unreachable()], GuestFn.results);
-  const locals = [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, GuestFn.results, ...cacheTypes, binaryen.i64, binaryen.i32, spType, binaryen.i32];
+  const locals = [...f.temps.map(wasmType), binaryen.i32, binaryen.i32, spType, GuestFn.results, ...cacheTypes, binaryen.i64, binaryen.i32, binaryen.i32];
   mod.addFunction(fnName(f.entry), GuestFn.params, GuestFn.results, locals, body);
 }
 

@@ -220,6 +220,14 @@ static size_t put_digits(char *buf, size_t at, uint32_t v, uint32_t base) {
 size_t msg_put_hex(char *buf, size_t at, uint32_t v) { return put_digits(buf, msg_put(buf, at, "0x"), v, 16); }
 size_t msg_put_dec(char *buf, size_t at, uint32_t v) { return put_digits(buf, at, v, 10); }
 
+/* a trap's message, ended with a newline, to stderr, and the exit status of a death by `sig` */
+static noreturn void trap_exit(char *buf, size_t at, int sig) {
+  buf[at++] = '\n';
+  ssize_t w = write(2, buf, at);
+  (void)w;
+  _exit(128 + sig);
+}
+
 noreturn void recomp_trap(wasm_rt_trap_t code) {
   char buf[256];
   size_t at = msg_put(buf, 0, "recomp: guest killed by ");
@@ -250,10 +258,7 @@ noreturn void recomp_trap(wasm_rt_trap_t code) {
       at = msg_put(buf, at, ")");
       break;
   }
-  buf[at++] = '\n';
-  ssize_t w = write(2, buf, at);
-  (void)w;
-  _exit(128 + sig);
+  trap_exit(buf, at, sig);
 }
 
 /* a guest access the kernel refused: past the memory's end (or a wasm offset past 4 GiB),
@@ -264,10 +269,7 @@ noreturn void recomp_trap_access(uint64_t offset) {
   size_t at = msg_put(buf, 0, "recomp: guest killed by SIGSEGV (invalid memory access at ");
   at = msg_put_hex(buf, at, (uint32_t)offset);
   at = msg_put(buf, at, ")");
-  buf[at++] = '\n';
-  ssize_t w = write(2, buf, at);
-  (void)w;
-  _exit(128 + 11);
+  trap_exit(buf, at, 11);
 }
 
 /* The native stack guest code runs on. A module for aot turns the guest's jumps between

@@ -6,8 +6,8 @@
  * Linear memory lives in a PROT_NONE reservation with the current size committed read/write;
  * a fault inside a reservation is an out-of-bounds access (the host's recomp_trap_access()),
  * a fault next to the stack pointer is stack exhaustion (the handler runs on an alternate
- * signal stack; the host's recomp_trap()). Any other fault is not ours and kills the process as it would have
- * without us.
+ * signal stack; the host's recomp_trap()). Any other fault is not ours and kills the process
+ * as it would have without us.
  */
 #define _GNU_SOURCE /* REG_RSP in <ucontext.h>, MAP_NORESERVE, MAP_STACK */
 

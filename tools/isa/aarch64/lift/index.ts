@@ -8,7 +8,7 @@ import { INTEGER } from './integer.js';
 import { fpr, VECTOR } from './simd.js';
 import type { Semantics } from './table.js';
 
-export { A64_SLOTS } from './context.js';
+export { A64_SLOTS, VREGS, XREGS } from './context.js';
 
 const GENERAL = new Map<string, Semantics>(Object.entries({ ...CONTROL, ...INTEGER }));
 const SIMD = new Map<string, Semantics>(Object.entries(VECTOR));

@@ -9,7 +9,7 @@ import { VECTOR } from './vector.js';
 import { X87 } from './x87.js';
 import type { Semantics } from './table.js';
 
-export { X86_SLOTS } from './context.js';
+export { X86_SLOTS, XMMS } from './context.js';
 
 const TABLE = new Map<string, Semantics>(Object.entries({ ...DATA, ...INTEGER, ...VECTOR, ...X87 }));
 
