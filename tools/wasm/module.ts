@@ -578,7 +578,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   for (const p of pending) p();
   let entry = ref.get(f.entry);
   if (entry === undefined) throw new Error(`wasm back end: function ${f.name} has no block at its entry`);
-  const reentries = [...heads.outer].filter((h) => h !== f.entry).sort((x, y) => x - y);
+  // (a module for aot runs no baseline tier: its functions have no re-entries, nor the entry's dispatch on pc)
+  const reentries = reentering ? [...heads.outer].filter((h) => h !== f.entry).sort((x, y) => x - y) : [];
   if (reentries.length) {
     // entered at its start, or at an outermost loop head by its own re-entry
     const start = entry;
