@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchCases, corpus, recomp, repeat, root, timed } from './common.mjs';
+import { benchCases, corpus, recomp, repeat, root, sideBySide, timed } from './common.mjs';
 
 const out = join(root, '.cache', 'bench-profile');
 const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' } } });
@@ -41,8 +41,7 @@ for (const [name, , args] of cases) {
   const profile = JSON.parse(readFileSync(`${base}.profile.json`, 'utf8'));
   const fullCpu = cpu(recomp, ['aot', `${base}.wasm`, '--target', hostTarget, '-o', `${base}.full`, '-q']);
   const guidedCpu = cpu(recomp, ['aot', `${base}.wasm`, '--target', hostTarget, '--profile', `${base}.profile.json`, '-o', `${base}.guided`, '-q']);
-  const full = timed(`${base}.full`, ['--', ...argv]);
-  const guided = timed(`${base}.guided`, ['--', ...argv]);
+  const { full, guided } = sideBySide({ full: [`${base}.full`, ['--', ...argv]], guided: [`${base}.guided`, ['--', ...argv]] });
   for (const [what, r] of [['full', full], ['guided', guided]]) if (r.stdout !== native.stdout) throw new Error(`${name}: the ${what} blob's output differs from native`);
   const row = { name, ran: profile.totals.ran, functions: profile.totals.functions, plain: plain.seconds, counted: counted.seconds, fullCpu, guidedCpu, full: full.seconds, guided: guided.seconds };
   rows.push(row);

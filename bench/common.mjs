@@ -19,17 +19,25 @@ export function benchCases(only) {
     .filter(([name]) => !only || only.split(',').includes(name));
 }
 
-/** best wall time of `repeat` runs, and the output */
-export function timed(cmd, args) {
-  let best = Infinity;
-  let stdout = '';
+/**
+ * Times commands side by side: `repeat` rounds, each running every column's command once in
+ * turn ({ name: [cmd, args] }), and for each column its best wall time and its output.
+ * Interleaved rounds put a slow spell of a shared machine on every column alike, where runs
+ * grouped per command let it fall on one.
+ */
+export function sideBySide(columns) {
+  const best = Object.fromEntries(Object.keys(columns).map((name) => [name, { seconds: Infinity, stdout: '' }]));
   for (let i = 0; i < repeat; i++) {
-    const t = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: '/tmp' });
-    const s = Number(process.hrtime.bigint() - t) / 1e9;
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: status ${r.status}: ${r.stderr}`);
-    best = Math.min(best, s);
-    stdout = r.stdout;
+    for (const [name, [cmd, args]] of Object.entries(columns)) {
+      const t = process.hrtime.bigint();
+      const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 28, cwd: '/tmp' });
+      const s = Number(process.hrtime.bigint() - t) / 1e9;
+      if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: status ${r.status}: ${r.stderr}`);
+      best[name] = { seconds: Math.min(best[name].seconds, s), stdout: r.stdout };
+    }
   }
-  return { seconds: best, stdout };
+  return best;
 }
+
+/** best wall time of `repeat` runs of one command, and the output */
+export const timed = (cmd, args) => sideBySide({ it: [cmd, args] }).it;

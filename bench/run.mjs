@@ -1,6 +1,7 @@
 // Benchmark of translated programs (not a timed test): the eight corpus benchmarks at their
 // full size (cases.tsv), run natively, under qemu and translated (`recomp run` of a module
-// made at -O LEVEL, default 2), side by side in one run, best of BENCH_REPEAT; and the
+// made at -O LEVEL, default 2), side by side in one run (BENCH_REPEAT rounds, each running
+// every column once; the best counts; see common.mjs sideBySide); and the
 // translation of Debian's /bin/busybox (seconds, peak memory). Prints a table and the ratios.
 // --aot adds the AOT blob (translate --for aot, then recomp aot for this host's architecture:
 // an aarch64 program's blob runs natively here too) as one more column.
@@ -12,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchCases, corpus, recomp, repeat, root, timed } from './common.mjs';
+import { benchCases, corpus, recomp, repeat, root, sideBySide } from './common.mjs';
 
 const out = join(root, '.cache', 'bench');
 const { values } = parseArgs({ options: { variant: { type: 'string', default: 'x86_64-glibc' }, only: { type: 'string' }, O: { type: 'string', short: 'O', default: '2' }, 'no-qemu': { type: 'boolean' }, 'no-busybox': { type: 'boolean' }, aot: { type: 'boolean' } } });
@@ -39,26 +40,30 @@ for (const [name, , args] of cases) {
   const wasm = join(out, `${values.variant}-${name}-O${values.O}.wasm`);
   const tr = measured(recomp, ['translate', bin, '-o', wasm, `-O${values.O}`]);
   const argv = args.split(/\s+/);
-  const native = timed(arm ? join(corpus, 'x86_64-glibc', name) : bin, argv);
-  const qemu = values['no-qemu'] ? { seconds: NaN } : timed(arm ? 'qemu-aarch64' : 'qemu-x86_64', [bin, ...argv]);
-  const wasmRun = timed(recomp, ['run', wasm, '--', ...argv]);
-  const reference = arm && !values['no-qemu'] ? qemu.stdout : native.stdout;
-  if (wasmRun.stdout !== reference) throw new Error(`${name}: translated output differs from ${arm ? 'qemu-aarch64' : 'native'}`);
-  let aot = { seconds: NaN };
+  const blob = join(out, `${values.variant}-${name}-O${values.O}.${hostTarget}`);
   if (values.aot) {
     const aotWasm = join(out, `${values.variant}-${name}-O${values.O}-aot.wasm`);
-    const blob = join(out, `${values.variant}-${name}-O${values.O}.${hostTarget}`);
     measured(recomp, ['translate', '--for', 'aot', bin, '-o', aotWasm, `-O${values.O}`]);
     measured(recomp, ['aot', aotWasm, '--target', hostTarget, '-o', blob, '-q']);
-    aot = timed(blob, ['--', ...argv]);
-    if (aot.stdout !== reference) throw new Error(`${name}: the AOT blob's output differs from ${arm ? 'qemu-aarch64' : 'native'}`);
   }
+  // every column built, then timed in interleaved rounds
+  const columns = { native: [arm ? join(corpus, 'x86_64-glibc', name) : bin, argv] };
+  if (!values['no-qemu']) columns.qemu = [arm ? 'qemu-aarch64' : 'qemu-x86_64', [bin, ...argv]];
+  columns.wasm = [recomp, ['run', wasm, '--', ...argv]];
+  if (values.aot) columns.aot = [blob, ['--', ...argv]];
+  const times = sideBySide(columns);
+  const { native, wasm: wasmRun } = times;
+  const qemu = times.qemu ?? { seconds: NaN };
+  const aot = times.aot ?? { seconds: NaN };
+  const reference = arm && !values['no-qemu'] ? qemu.stdout : native.stdout;
+  if (wasmRun.stdout !== reference) throw new Error(`${name}: translated output differs from ${arm ? 'qemu-aarch64' : 'native'}`);
+  if (values.aot && aot.stdout !== reference) throw new Error(`${name}: the AOT blob's output differs from ${arm ? 'qemu-aarch64' : 'native'}`);
   rows.push({ name, native: native.seconds, qemu: qemu.seconds, wasm: wasmRun.seconds, aot: aot.seconds, translate: tr.seconds });
   process.stderr.write(`${name}: native ${native.seconds.toFixed(2)} s, qemu ${qemu.seconds.toFixed(2)} s, translated ${wasmRun.seconds.toFixed(2)} s${values.aot ? `, aot ${aot.seconds.toFixed(2)} s` : ''}\n`);
 }
 
 const pad = (s, n) => String(s).padStart(n);
-console.log(`variant ${values.variant}, -O${values.O}, best of ${repeat}; ratios are time / native time${arm ? ' (native: the x86_64-glibc build; qemu: qemu-aarch64)' : ''}`);
+console.log(`variant ${values.variant}, -O${values.O}, best of ${repeat} interleaved rounds; ratios are time / native time${arm ? ' (native: the x86_64-glibc build; qemu: qemu-aarch64)' : ''}`);
 console.log(`${'benchmark'.padEnd(10)} ${pad('native s', 9)} ${pad('qemu s', 8)} ${pad('wasm s', 8)} ${pad('qemu x', 7)} ${pad('wasm x', 7)} ${pad('wasm/qemu', 9)} ${pad('translate s', 11)}`);
 for (const r of rows) {
   console.log(
