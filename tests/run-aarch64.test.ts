@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../tools/elf/index.js';
 import { ROOT } from './fixtures.js';
-import { exec, RECOMP, slot, translated } from './translated.js';
+import { aotBlob, exec, RECOMP, slot, translated } from './translated.js';
 
 /** the functions of tests/programs/neon.c: none of their instructions may fault */
 const NEON_FUNCTIONS = ['fill', 'fp_by_element', 'int_by_element', 'lanes', 'permutes', 'conversions', 'saturating', 'pairwise', 'fp_vector', 'loops', 'main'];
@@ -15,7 +15,7 @@ const NEON_FUNCTIONS = ['fill', 'fp_by_element', 'int_by_element', 'lanes', 'per
 const SVE_ONLY = /'(cnt[bhwd]|whilelo|ptrue|ld1b|st1b)'/;
 
 describe('aarch64, translated', () => {
-  it('fmadd is fused (double and single): the same bits as qemu-aarch64 on 200000 random operand triples', async () => {
+  it('fmadd is fused (double and single): the same bits as qemu-aarch64 on 200000 random operand triples, translated and as an AOT blob for this host', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recomp-fma-'));
     const bin = join(dir, 'fma');
     const built = await exec('aarch64-linux-gnu-gcc', ['-O2', '-static', '-o', bin, join(ROOT, 'tests', 'programs', 'fma.c'), '-lm']);
@@ -29,7 +29,15 @@ describe('aarch64, translated', () => {
       expect(r.status, `${fma}: ${r.stderr}`).toBe(0);
       expect(r.stdout.toString(), fma).toBe(native.stdout.toString());
     }
-  }, 600_000);
+    // a module for aot imports its fma: recomp run (a profiling run) serves its exported emulation
+    const forAot = await exec(RECOMP, ['run', await translated(bin, 2, 'aot')], { timeoutMs: 120_000 });
+    expect(forAot.status, forAot.stderr).toBe(0);
+    expect(forAot.stdout.toString()).toBe(native.stdout.toString());
+    // the blob's fma is the host C library's (vkernel.fma64/fma32), not the module's emulation
+    const blob = await exec(await aotBlob(bin, process.arch === 'arm64' ? 'aarch64' : 'x86_64'), [], { timeoutMs: 120_000 });
+    expect(blob.status, blob.stderr).toBe(0);
+    expect(blob.stdout.toString()).toBe(native.stdout.toString());
+  }, 900_000);
 
   for (const level of ['-O2', '-O3']) {
     it(`Advanced SIMD at gcc ${level}: the same output as qemu-aarch64, and no instruction of the program faults`, async () => {

@@ -57,6 +57,14 @@ const IMPORTS: Record<string, string> = {
   (void)vk;
   return host_div128(hi, lo, d, is_signed, pc);
 }`,
+  fma64: `f64 w2c_vkernel_fma64(struct w2c_vkernel *vk, f64 a, f64 b, f64 c) {
+  (void)vk;
+  return fma(a, b, c);
+}`,
+  fma32: `f32 w2c_vkernel_fma32(struct w2c_vkernel *vk, f32 a, f32 b, f32 c) {
+  (void)vk;
+  return fmaf(a, b, c);
+}`,
   x87: `u64 w2c_vkernel_x87(struct w2c_vkernel *vk, u32 op, u32 arg, u32 addr) {
   (void)vk;
   return host_x87(op, arg, addr);
@@ -127,6 +135,7 @@ export function generateGlue({ meta, imports, header, target, hostSyscalls }: Gl
 #if !defined(${cArch})
 #error "this glue is for ${target} hosts (recomp aot --target ${target}): compile it with a compiler for ${target}"
 #endif
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -46,6 +46,9 @@ type Exports = {
   /** engine-flavour modules only */
   fmaProbe64?: (a: number, b: number, c: number) => number;
   fmaProbe32?: (a: number, b: number, c: number) => number;
+  /** aot-flavour modules only: their exact fused multiply-add, which their vkernel.fma64/fma32 imports call here */
+  fmaExact64?: (a: number, b: number, c: number) => number;
+  fmaExact32?: (a: number, b: number, c: number) => number;
 } & Record<string, WebAssembly.Global | unknown>;
 
 export class Process {
@@ -111,7 +114,7 @@ export class Process {
    */
   private useFusedMultiplyAdd(): void {
     const { fmaProbe64, fmaProbe32 } = this.exports;
-    // an `aot` module has no relaxed madd: it always takes the exact emulation
+    // a module for aot has no relaxed madd: its fma imports take its exact emulation here
     if (typeof fmaProbe64 !== 'function' || typeof fmaProbe32 !== 'function') return;
     const fused64 = fmaProbe64(1 + 2 ** -30, 1 - 2 ** -30, -1) === -(2 ** -60);
     const fused32 = fmaProbe32(Math.fround(1 + 2 ** -13), Math.fround(1 - 2 ** -13), -1) === -(2 ** -26);
@@ -201,6 +204,9 @@ export class Process {
         throw new GuestKilled(signal, `at 0x${(pc >>> 0).toString(16)}: ${why}`);
       },
       string: (kind: number, size: number, rep: number): void => this.stringOp(kind, size, rep),
+      // a module for aot asks its host for fma (a blob's is C's); here its own exact one serves
+      fma64: (a: number, b: number, c: number): number => this.exports.fmaExact64!(a, b, c),
+      fma32: (a: number, b: number, c: number): number => this.exports.fmaExact32!(a, b, c),
       x87: (op: number, arg: number, addr: number): bigint => BigInt(this.fpu.exec(this.mem, op, arg, addr >>> 0)),
       div128: (hi: bigint, lo: bigint, d: bigint, signed: number, pc: number): bigint => {
         // wasm i64 arrives as a signed BigInt

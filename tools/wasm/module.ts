@@ -185,7 +185,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState, noReturn: imp.noReturn });
   }
   addArithmeticHelpers(mod, fns);
-  addFusedMultiplyAdd(mod, fns, input.flavour === 'engine');
+  addFusedMultiplyAdd(mod, fns, input.flavour);
 
   const pages = Math.max(1, Math.ceil(input.memoryBytes / 65536));
   mod.setMemory(
@@ -875,9 +875,16 @@ function addArithmeticHelpers(mod: binaryen.Module, fns: Map<string, FnInfo>): v
  * results differ, and sets the `s.fused` global when both came out fused. Each call site
  * then takes the single instruction; otherwise (or under a runtime that never probes) it
  * calls the exact emulation above. Either way the guest sees the same bits.
+ *
+ * A module for aot calls imports instead (vkernel.fma64, vkernel.fma32), which a blob's host
+ * implements with C's fma: one instruction where its CPU has it, else the C library's exact
+ * emulation, with no limit at the ends of the exponent range (the emulation here took 69% of
+ * the time of the aarch64 nbody blob on x86_64). The module exports its own as fmaExact64 and
+ * fmaExact32 for recomp run's vkernel (a profiling run), which has no fma of its own.
  */
-function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>, relaxed: boolean): void {
+function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>, flavour: Flavour): void {
   const F = binaryen.f64;
+  const f = binaryen.f32;
   const g = (n: number) => mod.local.get(n, F);
   const set = (n: number, e: Ref) => mod.local.set(n, e);
   const c = (v: number) => mod.f64.const(v);
@@ -941,7 +948,6 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>, rel
     ], F),
   );
   // fma32 locals (double): 0 a, 1 b, 2 c (single), 3 s, 4 v, 5 err, 6 p
-  const f = binaryen.f32;
   const gf = (n: number) => mod.local.get(n, f);
   mod.addFunction(
     'fma32',
@@ -961,9 +967,12 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>, rel
       mod.return(mod.f32.demote(toOdd(3, 5))),
     ], f),
   );
-  if (!relaxed) {
-    fns.set('fma64', { name: 'fma64', result: 'f64', touchesState: false });
-    fns.set('fma32', { name: 'fma32', result: 'f32', touchesState: false });
+  if (flavour === 'aot') {
+    for (const [name, ty] of [['fma64', F], ['fma32', f]] as const) {
+      mod.addFunctionImport(`vk.${name}`, 'vkernel', name, binaryen.createType([ty, ty, ty]), ty);
+      mod.addFunctionExport(name, name.replace('fma', 'fmaExact'));
+      fns.set(name, { name: `vk.${name}`, result: ty === F ? 'f64' : 'f32', touchesState: false });
+    }
     return;
   }
   // at each call site: the relaxed madd when the vkernel found it fused, else the call
