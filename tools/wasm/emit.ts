@@ -69,8 +69,10 @@ export class Emitter {
     private exit: (pc: Ref, loaded: Set<string>) => Ref,
   ) {
     // how far below and above a checked address another displacement of its base stays safe
-    // (see checked): down to the null page's guard; with low 0 not below (it could wrap)
-    this.space = { ...space, below: BigInt(Math.max(0, space.low - GUARD)), above: 2n ** 32n - BigInt(space.limit) };
+    // (see checked): down to the null page's guard; with low 0 (aot) down to GUARD below
+    // it, where an address wraps past 0 to a wasm address above 2^32 - GUARD, which the
+    // host never maps
+    this.space = { ...space, below: BigInt(space.low === 0 ? GUARD : Math.max(0, space.low - GUARD)), above: 2n ** 32n - BigInt(space.limit) };
   }
   private space: AddressSpace & { below: bigint; above: bigint };
 
@@ -271,10 +273,11 @@ export class Emitter {
         return m.global.get(`s.${e.name}`, wasmType(this.slotType(e.name)));
       }
       case 'load': {
-        if (e.ty === 'v128') return m.v128.load(0, 1, this.expr(e.addr));
-        if (e.ty === 'f64' || e.ty === 'f32') return m[e.ty].load(0, 1, this.expr(e.addr));
+        const [offset, a] = this.accessAddr(e.addr);
+        if (e.ty === 'v128') return m.v128.load(offset, 1, a);
+        if (e.ty === 'f64' || e.ty === 'f32') return m[e.ty].load(offset, 1, a);
         const name = LOADS[e.ty][e.size][e.signed ? 1 : 0]!;
-        return this.builder(`${e.ty}.${name}`)(0, 1, this.expr(e.addr));
+        return this.builder(`${e.ty}.${name}`)(offset, 1, a);
       }
       case 'op': {
         if (e.op === 'guest.addr') return this.guestAddr(e.args[0]);
@@ -295,8 +298,28 @@ export class Emitter {
     }
   }
 
-  /** a checked guest address: SIGSEGV outside [low, limit), else the i32 wasm address */
-  private guestAddr(a: Expr): Ref {
+  /**
+   * The wasm address of a load or store and its constant offset. With low 0 (aot), a checked
+   * base + d for 0 <= d < GUARD checks the base alone and gives d as the access's offset:
+   * base < limit makes the access fall below limit + GUARD, where the host faults whatever
+   * is not memory, and one check then serves every field of a structure (`checked`); the
+   * C compiler needs no address arithmetic before the access. A base that fails is reported
+   * as base + d, the address the guest used (below GUARD if it wrapped: unmapped too).
+   */
+  private accessAddr(addr: Expr): [number, Ref] {
+    if (this.space.low === 0 && addr.k === 'op' && addr.op === 'guest.addr') {
+      const a = addr.args[0];
+      if (a.k === 'op' && a.op === 'i64.add') {
+        const [x, y] = a.args;
+        const [base, c] = y.k === 'const' ? [x, y] : x.k === 'const' ? [y, x] : [];
+        if (base && c?.k === 'const' && c.v >= 0n && c.v < BigInt(GUARD)) return [Number(c.v), this.guestAddr(base, c.v)];
+      }
+    }
+    return [0, this.expr(addr)];
+  }
+
+  /** a checked guest address: SIGSEGV outside [low, limit), else the i32 wasm address; `reported` is added to the address a SIGSEGV names */
+  private guestAddr(a: Expr, reported = 0n): Ref {
     const m = this.mod;
     const space = this.space;
     const at = addressParts(a);
@@ -317,7 +340,7 @@ export class Emitter {
           m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
           // segv does not return: saying so frees the engine from keeping every live value
           // across the call (register pressure in hot loops)
-          m.block(null, [m.call(this.fn('segv').name, [get()], binaryen.none), m.unreachable()]),
+          m.block(null, [m.call(this.fn('segv').name, [reported ? m.i64.add(get(), m.i64.const(reported)) : get()], binaryen.none), m.unreachable()]),
         ),
         m.i32.wrap(get()),
       ],
@@ -369,12 +392,12 @@ export class Emitter {
       }
       case 'store': {
         const v = this.expr(s.e);
-        const a = this.expr(s.addr);
+        const [offset, a] = this.accessAddr(s.addr);
         const ty = s.e.ty;
-        if (ty === 'v128') return m.v128.store(0, 1, a, v);
-        if (ty === 'f64' || ty === 'f32') return m[ty].store(0, 1, a, v);
+        if (ty === 'v128') return m.v128.store(offset, 1, a, v);
+        if (ty === 'f64' || ty === 'f32') return m[ty].store(offset, 1, a, v);
         const name = s.size === 1 ? 'store8' : s.size === 2 ? 'store16' : s.size === 4 && ty === 'i64' ? 'store32' : 'store';
-        return this.builder(`${ty}.${name}`)(0, 1, a, v);
+        return this.builder(`${ty}.${name}`)(offset, 1, a, v);
       }
       case 'do': {
         const f = this.fn(s.fn);
