@@ -33,6 +33,16 @@ function measured(cmd, args) {
 
 const arm = values.variant.startsWith('aarch64');
 const geo = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+
+/** the program's AOT blob for this host, built (translate --for aot, then recomp aot) */
+function aotBlob(bin, name) {
+  const aotWasm = join(out, `${values.variant}-${name}-O${values.O}-aot.wasm`);
+  const blob = join(out, `${values.variant}-${name}-O${values.O}.${hostTarget}`);
+  measured(recomp, ['translate', '--for', 'aot', bin, '-o', aotWasm, `-O${values.O}`]);
+  measured(recomp, ['aot', aotWasm, '--target', hostTarget, '-o', blob, '-q']);
+  return blob;
+}
+
 const rows = [];
 for (const [name, , args] of cases) {
   const bin = join(corpus, values.variant, name);
@@ -40,17 +50,11 @@ for (const [name, , args] of cases) {
   const wasm = join(out, `${values.variant}-${name}-O${values.O}.wasm`);
   const tr = measured(recomp, ['translate', bin, '-o', wasm, `-O${values.O}`]);
   const argv = args.split(/\s+/);
-  const blob = join(out, `${values.variant}-${name}-O${values.O}.${hostTarget}`);
-  if (values.aot) {
-    const aotWasm = join(out, `${values.variant}-${name}-O${values.O}-aot.wasm`);
-    measured(recomp, ['translate', '--for', 'aot', bin, '-o', aotWasm, `-O${values.O}`]);
-    measured(recomp, ['aot', aotWasm, '--target', hostTarget, '-o', blob, '-q']);
-  }
   // every column built, then timed in interleaved rounds
   const columns = { native: [arm ? join(corpus, 'x86_64-glibc', name) : bin, argv] };
   if (!values['no-qemu']) columns.qemu = [arm ? 'qemu-aarch64' : 'qemu-x86_64', [bin, ...argv]];
   columns.wasm = [recomp, ['run', wasm, '--', ...argv]];
-  if (values.aot) columns.aot = [blob, ['--', ...argv]];
+  if (values.aot) columns.aot = [aotBlob(bin, name), ['--', ...argv]];
   const times = sideBySide(columns);
   const { native, wasm: wasmRun } = times;
   const qemu = times.qemu ?? { seconds: NaN };

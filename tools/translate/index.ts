@@ -178,7 +178,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
     callPushes: front.callPushes,
     // an AOT host faults every access below the image in hardware (see ImageMeta.start), so
     // its checks need not compare against the bottom
-    addressSpace: { low: meta.flavour === 'aot' ? 0 : Math.max(GUARD, layout.start), limit: GUEST_TOP },
+    addressSpace: { low: Math.max(GUARD, layout.start), limit: GUEST_TOP, hostFaults: meta.flavour === 'aot' },
     optimize: opts.optimize,
     flavour: meta.flavour,
   });

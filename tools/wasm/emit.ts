@@ -25,12 +25,17 @@ export const GUARD = 0x10000;
 /**
  * The guest addresses a checked access may touch: from `low`, the first page of the image
  * (at least GUARD: the vkernel maps nothing below the image), up to `limit`, the top of the
- * guest address space. `low` is 0 where the host itself faults every access below the image
- * (the AOT host protects those pages), and then one compare checks an address.
+ * guest address space.
  */
 export interface AddressSpace {
   low: number;
   limit: number;
+  /**
+   * The host faults every access outside the guest's memory itself (the AOT host protects
+   * the pages below the image and reserves 8 GiB around the memory): a check then compares
+   * against `limit` alone, and a checked base covers the displacements near it (see accessAddr)
+   */
+  hostFaults: boolean;
 }
 
 /** a helper or import, and whether calling it reads or writes guest state slots */
@@ -68,11 +73,12 @@ export class Emitter {
     /** the return of guest address `pc` from the function, where `loaded` are the loaded slots (a `leave`) */
     private exit: (pc: Ref, loaded: Set<string>) => Ref,
   ) {
-    // how far below and above a checked address another displacement of its base stays safe
-    // (see checked): down to the null page's guard; with low 0 (aot) down to GUARD below
-    // it, where an address wraps past 0 to a wasm address above 2^32 - GUARD, which the
-    // host never maps
-    this.space = { ...space, below: BigInt(space.low === 0 ? GUARD : Math.max(0, space.low - GUARD)), above: 2n ** 32n - BigInt(space.limit) };
+    // the bottom a check compares against; how far below and above a checked address another
+    // displacement of its base stays safe (see checked): down to the null page's guard; where
+    // the host faults, down to GUARD below it, where an address wraps past 0 to a wasm
+    // address above 2^32 - GUARD, which the host never maps
+    const low = space.hostFaults ? 0 : space.low;
+    this.space = { ...space, low, below: BigInt(space.hostFaults ? GUARD : Math.max(0, low - GUARD)), above: 2n ** 32n - BigInt(space.limit) };
   }
   private space: AddressSpace & { below: bigint; above: bigint };
 
@@ -299,7 +305,7 @@ export class Emitter {
   }
 
   /**
-   * The wasm address of a load or store and its constant offset. With low 0 (aot), a checked
+   * The wasm address of a load or store and its constant offset. Where the host faults, a checked
    * base + d for 0 <= d < GUARD checks the base alone and gives d as the access's offset:
    * base < limit makes the access fall below limit + GUARD, where the host faults whatever
    * is not memory, and one check then serves every field of a structure (`checked`); the
@@ -307,7 +313,7 @@ export class Emitter {
    * as base + d, the address the guest used (below GUARD if it wrapped: unmapped too).
    */
   private accessAddr(addr: Expr): [number, Ref] {
-    if (this.space.low === 0 && addr.k === 'op' && addr.op === 'guest.addr') {
+    if (this.space.hostFaults && addr.k === 'op' && addr.op === 'guest.addr') {
       const a = addr.args[0];
       if (a.k === 'op' && a.op === 'i64.add') {
         const [x, y] = a.args;
@@ -336,7 +342,7 @@ export class Emitter {
       [
         m.local.set(s, this.expr(a)),
         m.if(
-          // (with low 0, for aot, the C compiler folds the subtraction away: one compare)
+          // (where the host faults, low is 0 and the C compiler folds the subtraction away: one compare)
           m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
           // segv does not return: saying so frees the engine from keeping every live value
           // across the call (register pressure in hot loops)

@@ -93,6 +93,13 @@ export interface ModuleInput {
  */
 export type Flavour = 'engine' | 'aot';
 
+/** declares vkernel function `imp.name` as import vk.<name>, and calls to `imp.name` call it */
+function addVkernelImport(mod: binaryen.Module, fns: Map<string, FnInfo>, imp: ImportDecl): void {
+  const name = `vk.${imp.name}`;
+  mod.addFunctionImport(name, 'vkernel', imp.name, binaryen.createType(imp.params.map(wasmType)), imp.result === 'none' ? binaryen.none : wasmType(imp.result));
+  fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState, noReturn: imp.noReturn });
+}
+
 /** backend-owned globals the helpers use (the vkernel writes some of them) */
 const HELPER_GLOBALS: SlotDecl[] = [
   { name: 'rem128', ty: 'i64' },
@@ -179,11 +186,7 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     mod.addGlobalExport(`s.${s.name}`, `s.${s.name}`);
   }
   const fns = new Map<string, FnInfo>();
-  for (const imp of input.imports) {
-    const name = `vk.${imp.name}`;
-    mod.addFunctionImport(name, 'vkernel', imp.name, binaryen.createType(imp.params.map(wasmType)), imp.result === 'none' ? binaryen.none : wasmType(imp.result));
-    fns.set(imp.name, { name, result: imp.result, touchesState: imp.touchesState, noReturn: imp.noReturn });
-  }
+  for (const imp of input.imports) addVkernelImport(mod, fns, imp);
   addArithmeticHelpers(mod, fns);
   addFusedMultiplyAdd(mod, fns, input.flavour);
 
@@ -968,10 +971,9 @@ function addFusedMultiplyAdd(mod: binaryen.Module, fns: Map<string, FnInfo>, fla
     ], f),
   );
   if (flavour === 'aot') {
-    for (const [name, ty] of [['fma64', F], ['fma32', f]] as const) {
-      mod.addFunctionImport(`vk.${name}`, 'vkernel', name, binaryen.createType([ty, ty, ty]), ty);
+    for (const [name, ty] of [['fma64', 'f64'], ['fma32', 'f32']] as const) {
+      addVkernelImport(mod, fns, { name, params: [ty, ty, ty], result: ty, touchesState: false });
       mod.addFunctionExport(name, name.replace('fma', 'fmaExact'));
-      fns.set(name, { name: `vk.${name}`, result: ty === F ? 'f64' : 'f32', touchesState: false });
     }
     return;
   }
