@@ -12,8 +12,9 @@
 //   their globals (see guestFnType);
 // - `enter(pc)` runs guest code from the state in the globals and writes the results back:
 //   the vkernel's way in;
-// - table `fns` maps `pc - codeBase` to the function starting there; `dispatch` is the one
-//   way into code the translator could not resolve statically; `run(pc)` loops on `enter`;
+// - table `fns` maps `pc - codeBase` to the function starting there: a call the translator
+//   could not resolve goes through it (`dispatch`, or the same written at the call site);
+//   `run(pc)` loops on `enter`;
 // - imports from `vkernel` are the syscall gate and the helpers named in `imports`.
 import binaryen from 'binaryen';
 import type { BlockIR, Expr, FunctionIR, SlotDecl, Stmt, Terminator, Ty } from '../ir/index.js';
@@ -202,13 +203,16 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   const entries = new Set(input.functions.map((f) => f.entry));
   const GuestFn = guestFnType(input.passed.length, input.returned.length, input.flavour === 'engine');
   const jump = jumpsFor(mod, input.flavour, GuestFn);
-  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, preserved: new Set(input.preserved), clobbered: new Set(input.clobbered), returnAddress: input.returnAddress, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump };
-  for (const f of input.functions) addFunction(ctx, f);
-
-  // dispatch(pc): the function that starts at pc, through the table
+  // the table `fns`: the function that starts at pc at pc - codeBase
   const size = input.codeEnd - input.codeBase;
   mod.addTable('fns', size, size);
+  const viaTable = (pc: () => Ref, args: Ref[]): Ref =>
+    mod.block(null, [mod.global.set('s.dpc', pc()), mod.call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), ...args], GuestFn.params, GuestFn.results)], GuestFn.results);
+  const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, preserved: new Set(input.preserved), clobbered: new Set(input.clobbered), returnAddress: input.returnAddress, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump, viaTable };
+  for (const f of input.functions) addFunction(ctx, f);
   for (const f of input.functions) mod.addActiveElementSegment('fns', `e${f.entry.toString(16)}`, [fnName(f.entry)], mod.i32.const(f.entry - input.codeBase));
+
+  // dispatch(pc): the function that starts at pc, through the table
   const pc = () => mod.local.get(0, binaryen.i32);
   const sp = () => mod.local.get(1, binaryen.i64);
   /** a guest function's parameters after pc, passed on as they came */
@@ -323,6 +327,13 @@ interface FnContext {
   /** loop heads count passes and re-enter the function (engine flavour) */
   reentering: boolean;
   jump: Jumps;
+  /**
+   * a call of the guest function at pc (`pc()` gives a fresh copy of the i32 expression)
+   * through the table, with pc in s.dpc to name it should the call trap: what `dispatch`
+   * does, written at the call site (as a function of its own, wasm2c made every indirect
+   * guest call two calls: 6% of qsort's blob instructions went)
+   */
+  viaTable(pc: () => Ref, args: Ref[]): Ref;
 }
 
 /** how control leaves a guest function for another one (a guest jump, not a call) */
@@ -527,11 +538,15 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
       }
       case 'call':
       case 'icall': {
-        const args = [t.k === 'call' ? i32c(t.target) : em.expr(t.pc), ...passOn(outLoaded)];
-        const callee = t.k === 'call' && ctx.entries.has(t.target) ? fnName(t.target) : 'dispatch';
+        // a known function directly, any other address through the table (pc in rLocal, set again after the call)
+        const known = t.k === 'call' && ctx.entries.has(t.target);
+        const pcNow = t.k === 'call' ? () => i32c(t.target) : () => r();
+        const target = t.k === 'icall' ? [mod.local.set(rLocal, em.expr(t.pc))] : [];
+        const call = known ? mod.call(fnName(t.target), [pcNow(), ...passOn(outLoaded)], GuestFn.results) : ctx.viaTable(pcNow, passOn(outLoaded));
         const result = () => mod.local.get(resultLocal, GuestFn.results);
         const set = [
-          mod.local.set(resultLocal, mod.call(callee, args, GuestFn.results)),
+          ...target,
+          mod.local.set(resultLocal, call),
           mod.local.set(rLocal, GuestFn.pcOf(mod, result())),
           ...results.map((n, k) => mod.local.set(cached.get(n)!, GuestFn.valueOf(mod, result(), k))),
         ];
