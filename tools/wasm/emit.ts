@@ -32,7 +32,7 @@ export interface AddressSpace {
   limit: number;
   /**
    * The host faults every access outside the guest's memory itself (the AOT host protects
-   * the pages below the image and reserves 8 GiB around the memory): a check then compares
+   * the pages below the image and reserves 8 GiB from the memory's base): a check then compares
    * against `limit` alone, and a checked base covers the displacements near it (see accessAddr)
    */
   hostFaults: boolean;
@@ -77,10 +77,10 @@ export class Emitter {
     // displacement of its base stays safe (see checked): down to the null page's guard; where
     // the host faults, down to GUARD below it, where an address wraps past 0 to a wasm
     // address above 2^32 - GUARD, which the host never maps
-    const low = space.hostFaults ? 0 : space.low;
-    this.space = { ...space, low, below: BigInt(space.hostFaults ? GUARD : Math.max(0, low - GUARD)), above: 2n ** 32n - BigInt(space.limit) };
+    const checkedLow = space.hostFaults ? 0 : space.low;
+    this.space = { ...space, checkedLow, below: BigInt(space.hostFaults ? GUARD : Math.max(0, checkedLow - GUARD)), above: 2n ** 32n - BigInt(space.limit) };
   }
-  private space: AddressSpace & { below: bigint; above: bigint };
+  private space: AddressSpace & { checkedLow: number; below: bigint; above: bigint };
 
   /**
    * The cached slots written since they were last loaded from or stored to their globals,
@@ -342,8 +342,8 @@ export class Emitter {
       [
         m.local.set(s, this.expr(a)),
         m.if(
-          // (where the host faults, low is 0 and the C compiler folds the subtraction away: one compare)
-          m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.low))), m.i64.const(BigInt(space.limit - space.low))),
+          // (where the host faults, checkedLow is 0 and the C compiler folds the subtraction away: one compare)
+          m.i64.ge_u(m.i64.sub(get(), m.i64.const(BigInt(space.checkedLow))), m.i64.const(BigInt(space.limit - space.checkedLow))),
           // segv does not return: saying so frees the engine from keeping every live value
           // across the call (register pressure in hot loops)
           m.block(null, [m.call(this.fn('segv').name, [reported ? m.i64.add(get(), m.i64.const(reported)) : get()], binaryen.none), m.unreachable()]),
