@@ -11,6 +11,7 @@ import { liftBlock as liftX86, X86_SLOTS, XMMS } from '../isa/x86_64/lift/index.
 import { liftBlock as liftA64, A64_SLOTS, VREGS, XREGS } from '../isa/aarch64/lift/index.js';
 import { PageAddresses } from '../isa/aarch64/page-addresses.js';
 import type { SlotDecl } from '../ir/index.js';
+import { inlineStubs } from './stubs.js';
 import { buildModule, type Flavour, type ImportDecl } from '../wasm/module.js';
 import { analyzeSyscalls } from '../analyze/syscalls.js';
 import { lastAtOrBefore } from '../common/search.js';
@@ -129,6 +130,7 @@ export function translate(bytes: Uint8Array, opts: TranslateOptions): TranslateR
   const layout = imageLayout(elf, base);
   opts.progress?.('lifting');
   const lifted = liftAll(elf, decoder, front, code, base, opts, returnsTwice(elf, decoder, code), pads);
+  inlineStubs(lifted.functions);
   const meta: ImageMeta = {
     format: 'recomp.image/v1',
     arch,
