@@ -206,8 +206,10 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
   // the table `fns`: the function that starts at pc at pc - codeBase
   const size = input.codeEnd - input.codeBase;
   mod.addTable('fns', size, size);
+  /** the index in `fns` of guest address pc (an i32 expression) */
+  const tableIndex = (pc: Ref) => mod.i32.sub(pc, mod.i32.const(input.codeBase));
   const viaTable = (pc: () => Ref, args: Ref[]): Ref =>
-    mod.block(null, [mod.global.set('s.dpc', pc()), mod.call_indirect('fns', mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), ...args], GuestFn.params, GuestFn.results)], GuestFn.results);
+    mod.block(null, [mod.global.set('s.dpc', pc()), mod.call_indirect('fns', tableIndex(pc()), [pc(), ...args], GuestFn.params, GuestFn.results)], GuestFn.results);
   const ctx: FnContext = { mod, slots, fns, entries, sp: input.stackPointer, passed: input.passed, returned: input.returned, preserved: new Set(input.preserved), clobbered: new Set(input.clobbered), returnAddress: input.returnAddress, type: GuestFn, callPushes: input.callPushes, space: input.addressSpace, reentering: input.flavour === 'engine', jump, viaTable };
   for (const f of input.functions) addFunction(ctx, f);
   for (const f of input.functions) mod.addActiveElementSegment('fns', `e${f.entry.toString(16)}`, [fnName(f.entry)], mod.i32.const(f.entry - input.codeBase));
@@ -224,12 +226,12 @@ function build(mod: binaryen.Module, input: ModuleInput): Uint8Array {
     [],
     mod.block(null, [
       mod.global.set('s.dpc', pc()),
-      jump.indirect(mod.i32.sub(pc(), mod.i32.const(input.codeBase)), [pc(), ...rest()]),
+      jump.indirect(tableIndex(pc()), [pc(), ...rest()]),
     ]),
   );
   // jumpOut(pc): an indirect jump leaving its function: a tail call when a function starts at
   // pc, else pc goes back up to the callers (a longjmp or unwinder target; see FunctionIR.resumable)
-  const idx = () => mod.i32.sub(pc(), mod.i32.const(input.codeBase));
+  const idx = () => tableIndex(pc());
   // pc goes up; the arguments to their globals first (the frames above write back only what they changed)
   const up = () =>
     mod.block(null, [
@@ -541,11 +543,11 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         // a known function directly, any other address through the table (pc in rLocal, set again after the call)
         const known = t.k === 'call' && ctx.entries.has(t.target);
         const pcNow = t.k === 'call' ? () => i32c(t.target) : () => r();
-        const target = t.k === 'icall' ? [mod.local.set(rLocal, em.expr(t.pc))] : [];
+        const pcToLocal = t.k === 'icall' ? [mod.local.set(rLocal, em.expr(t.pc))] : [];
         const call = known ? mod.call(fnName(t.target), [pcNow(), ...passOn(outLoaded)], GuestFn.results) : ctx.viaTable(pcNow, passOn(outLoaded));
         const result = () => mod.local.get(resultLocal, GuestFn.results);
         const set = [
-          ...target,
+          ...pcToLocal,
           mod.local.set(resultLocal, call),
           mod.local.set(rLocal, GuestFn.pcOf(mod, result())),
           ...results.map((n, k) => mod.local.set(cached.get(n)!, GuestFn.valueOf(mod, result(), k))),
