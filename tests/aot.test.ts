@@ -116,6 +116,37 @@ describe('AOT blobs: chains of jumps', () => {
   }, 600_000);
 });
 
+describe('callee-saved registers held across calls', () => {
+  // tests/programs/held.cc: a function without landing pad or setjmp keeps its callee-saved
+  // registers in locals across its calls (tools/wasm/module.ts heldAcross); exceptions and
+  // longjmps through such frames must still give the catching frame its own values. Run as
+  // translated for engines (x86_64 and aarch64) and as an x86_64 blob, against the native run.
+  it('exceptions and longjmp through frames that hold them: the same output as natively, translated (x86_64, aarch64) and as a blob', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-held-'));
+    const src = join(ROOT, 'tests', 'programs', 'held.cc');
+    const bin = join(dir, 'held');
+    const arm = join(dir, 'held-aarch64');
+    for (const [cxx, out] of [['g++', bin], ['aarch64-linux-gnu-g++', arm]]) {
+      const built = await exec(cxx, ['-O2', '-static', '-o', out, src]);
+      expect(built.status, built.stderr).toBe(0);
+    }
+    const native = await exec(bin, []);
+    expect(native.status).toBe(0);
+    const expected = native.stdout.toString();
+    // the program must exercise what it is for: catches after throws from below held frames, and longjmps
+    expect(expected.match(/caught bad 3/g)?.length).toBeGreaterThan(5);
+    expect(expected).toMatch(/viaSetjmp\(3\) = -/);
+    for (const elf of [bin, arm]) {
+      const r = await exec(RECOMP, ['run', await translated(elf)], { timeoutMs: 120_000 });
+      expect(r.stdout.toString(), elf).toBe(expected);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const blob = await exec(await aotBlob(bin, 'x86_64'), [], { timeoutMs: 120_000 });
+    expect(blob.stdout.toString()).toBe(expected);
+    expect(blob.status, blob.stderr).toBe(0);
+  }, 900_000);
+});
+
 describe('AOT blobs: guest faults', () => {
   // the blob's checks compare an address only against the top of memory: the pages below the
   // image are protected, so the null page and the rest fault in hardware, with the same message

@@ -57,7 +57,9 @@ export interface ModuleInput {
    * The slots the ABI has a callee give back as they were (its callee-saved registers):
    * after a call returns to its return address, the caller's locals still hold them, and it
    * does not load them again. A return elsewhere (a longjmp, an unwinder's landing pad)
-   * loads them from their globals, as the jump left them.
+   * loads them from their globals, as the jump left them. So a function that no such return
+   * comes back to (no landing pad, no setjmp) does not write them back before a call, but
+   * keeps them dirty across it (see heldAcross in addFunction).
    */
   preserved: string[];
   /**
@@ -412,7 +414,17 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const carried = new Set(results);
   /** the loaded slots after a call that returned to its return address, where `loaded` were loaded when it was made (see ModuleInput.preserved) */
   const keptBy = (loaded: Set<string>) => new Set([...carried, ...[...loaded].filter((n) => ctx.preserved.has(n))]);
-  const stateIn = stateAtEntry(f, blocks, em, atEntry, carried, keptBy);
+  /**
+   * The dirty slots a call keeps in their locals instead of writing them back: the preserved
+   * ones, in a function no non-local return comes back to. The callee saves and restores
+   * them itself (from their stale globals, which it gives back as it found them), and after
+   * its normal return they are still dirty in their locals (keptBy). Where a landing pad or
+   * a setjmp return may come back, the jump restores them from what the callees saved, so
+   * there they are written back as before. (A non-local jump through this frame discards
+   * it: what it leaves in its locals is not wanted above.)
+   */
+  const heldAcross = (dirty: Set<string>) => (f.resumable.length ? new Set<string>() : new Set([...dirty].filter((n) => ctx.preserved.has(n))));
+  const stateIn = stateAtEntry(f, blocks, em, atEntry, carried, keptBy, heldAcross);
   const allCached = new Set(cached.keys());
   /** the dirty slots but the results: what a return writes back */
   const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => !carried.has(n)));
@@ -554,7 +566,8 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         ];
         const save = resumable ? [mod.local.set(spLocal, spNow(outLoaded))] : [];
         em.forget();
-        const me = rl.addBlock(seal([...em.spill(toSpillForCall(out)), ...save, ...set]));
+        const held = heldAcross(out);
+        const me = rl.addBlock(seal([...em.spill(new Set([...toSpillForCall(out)].filter((n) => !held.has(n)))), ...save, ...set]));
         ref.set(b.start, me);
         pending.push(() => {
           if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(keptBy(outLoaded), t.ret));
@@ -630,7 +643,8 @@ interface SlotState {
  * The slot state where each block starts: a forward dataflow from the entry, where the
  * parameters are loaded (and dirty: their globals are stale); after every call the results
  * (the callee wrote back everything but the results it returned), and at the call's return
- * address also the preserved slots that were loaded when it was made (keptBy). A block
+ * address also the preserved slots that were loaded when it was made (keptBy), dirty where
+ * it held them (heldAcross). A block
  * starts with the slots any predecessor left dirty, and with those any left loaded that it
  * may read (needAtEntry): the edges from predecessors that did not load them load them (see
  * addFunction), so a load moves to the paths that read it, out of loops, and never clobbers
@@ -643,6 +657,7 @@ function stateAtEntry(
   atEntry: Set<string>,
   carried: Set<string>,
   keptBy: (loaded: Set<string>) => Set<string>,
+  heldAcross: (dirty: Set<string>) => Set<string>,
 ): Map<number, SlotState> {
   const need = needAtEntry(f, blocks, em);
   const stateIn = new Map<number, SlotState>();
@@ -668,9 +683,10 @@ function stateAtEntry(
       for (const n of successors(f, blocks, b)) join(n, out);
       continue;
     }
-    // back at the return address with the preserved slots still loaded, or anywhere else with only the results
+    // back at the return address with the preserved slots still loaded (those it held still
+    // dirty), or anywhere else with only the results
     const kept = keptBy(out.loaded);
-    if (!t.noReturn && blocks.has(t.ret)) join(t.ret, { dirty: new Set(carried), loaded: kept });
+    if (!t.noReturn && blocks.has(t.ret)) join(t.ret, { dirty: new Set([...carried, ...heldAcross(out.dirty)]), loaded: kept });
     for (const n of f.resumable) if (blocks.has(n)) join(n, afterCall());
   }
   return stateIn;
