@@ -430,6 +430,11 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   const toSpill = (dirty: Set<string>) => new Set([...dirty].filter((n) => !carried.has(n)));
   /** the dirty slots but the parameters: what a call or tail call writes back (the callee gets the others) */
   const toSpillForCall = (dirty: Set<string>) => new Set([...dirty].filter((n) => !atEntry.has(n)));
+  /** what a call that may come back writes back: as a tail call, less the callee-saved slots it holds across */
+  const toSpillBeforeCall = (dirty: Set<string>) => {
+    const held = heldAcross(dirty);
+    return new Set([...toSpillForCall(dirty)].filter((n) => !held.has(n)));
+  };
   /** the loaded slots where each block ends (the results after a call) */
   const loadedOut = new Map<number, Set<string>>();
   /** code on the edge into block `to` from where `have` are loaded: loads of what `to` expects loaded */
@@ -566,8 +571,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         ];
         const save = resumable ? [mod.local.set(spLocal, spNow(outLoaded))] : [];
         em.forget();
-        const held = heldAcross(out);
-        const me = rl.addBlock(seal([...em.spill(new Set([...toSpillForCall(out)].filter((n) => !held.has(n)))), ...save, ...set]));
+        const me = rl.addBlock(seal([...em.spill(toSpillBeforeCall(out)), ...save, ...set]));
         ref.set(b.start, me);
         pending.push(() => {
           if (blocks.has(t.ret) && !t.noReturn) rl.addBranch(me, ref.get(t.ret)!, mod.i32.eq(r(), i32c(t.ret)), edge(keptBy(outLoaded), t.ret));
