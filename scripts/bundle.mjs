@@ -3,13 +3,17 @@
 // capstone.wasm (loaded from beside the bundle by capstone-wasm), and for `recomp aot`
 // wasm2c.cjs (wabt's wasm2c, one self-contained script, with wabt.LICENSE) and aot/ (the C
 // sources of the blobs' host and runtime: tools/aot/{host,runtime}). Actions then need these
-// files and a node, not a node_modules tree or the source tree. The package versions the manifests record are
-// written in, since no package.json travels with the bundle. Deterministic: esbuild's output
-// depends only on the sources and its options.
+// files and a node, not a node_modules tree or the source tree. The package versions the
+// manifests record and the code hash (tools/common/versions.ts) are written in, since no
+// package.json or dist/tools travels with the bundle. Deterministic: esbuild's output depends
+// only on the sources and its options.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// built just before by tsc (npm run build): the bundle's code hash is that of the dist/tools
+// compiled from the same sources
+import { codeHash } from '../dist/tools/common/versions.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist', 'bundle');
@@ -29,7 +33,7 @@ await build({
   target: 'node24',
   // the CommonJS packages (tar-stream, protobufjs) call require(); give the ES module one
   banner: { js: "import { createRequire as __recompRequire } from 'node:module'; const require = __recompRequire(import.meta.url);" },
-  define: { RECOMP_BUNDLED_VERSIONS: JSON.stringify(versions) },
+  define: { RECOMP_BUNDLED_VERSIONS: JSON.stringify(versions), RECOMP_BUNDLED_CODE_HASH: JSON.stringify(codeHash()) },
   legalComments: 'eof',
   logLevel: 'warning',
 });

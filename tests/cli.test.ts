@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, ROOT } from './fixtures.js';
@@ -34,4 +36,26 @@ describe('recomp CLI', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/node 24\./);
   });
+
+  it("exec's cache of translations is keyed by the build of recomp, not only its version", () => {
+    // a second build of recomp with the same version number: a copy of bin/ and dist/tools,
+    // one of whose files then changes as a rebuild would change it
+    const other = mkdtempSync(join(tmpdir(), 'recomp-build-'));
+    cpSync(join(ROOT, 'bin'), join(other, 'bin'), { recursive: true });
+    mkdirSync(join(other, 'dist'));
+    cpSync(join(ROOT, 'dist', 'tools'), join(other, 'dist', 'tools'), { recursive: true });
+    for (const f of ['node_modules', 'package.json']) symlinkSync(join(ROOT, f), join(other, f));
+    const cache = mkdtempSync(join(tmpdir(), 'recomp-exec-cache-'));
+    const exec = (recomp: string) => {
+      const r = spawnSync(recomp, ['exec', join(CORPUS, 'x86_64-musl', 'hello')], { encoding: 'utf8', env: { ...process.env, RECOMP_CACHE: cache } });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('hello, world\n');
+      return readdirSync(cache).filter((n) => n.endsWith('.wasm')).length;
+    };
+    expect(exec(RECOMP)).toBe(1);
+    expect(exec(join(other, 'bin', 'recomp'))).toBe(1); // the same code: the same translation
+    appendFileSync(join(other, 'dist', 'tools', 'translate', 'index.js'), '\n// rebuilt\n');
+    expect(exec(join(other, 'bin', 'recomp'))).toBe(2);
+    expect(exec(RECOMP)).toBe(2);
+  }, 300_000);
 });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { failure } from '../common/fs.js';
 import { UsageError } from './command.js';
 import { commands, printHelp } from './commands.js';
+import { codeHash } from '../common/versions.js';
 import { VERSION } from './version.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -13,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
-    process.stdout.write(`recomp ${VERSION} (node ${process.versions.node})\n`);
+    process.stdout.write(`recomp ${VERSION} (code ${codeHash().slice(0, 12)}, node ${process.versions.node})\n`);
     return 0;
   }
   const command = commands.find((c) => c.name === name);

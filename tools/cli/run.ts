@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import os, { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { failure, writeAtomic } from '../common/fs.js';
+import { codeHash } from '../common/versions.js';
 import { hasElfMagic } from '../elf/index.js';
 import { ModuleError, runModule, type Grant, type RunOptions, type RunResult } from '../vkernel/index.js';
 import { parseFlags } from './args.js';
@@ -68,8 +69,8 @@ Examples:
 
 const EXEC_HELP = `Usage: recomp exec ELF [options] [--] ARGS...
 
-Translates ELF (cached by content: the same file and recomp version translate once) and
-runs it. The cache lives in $RECOMP_CACHE, else ~/.cache/recomp/modules.
+Translates ELF (cached by content: the same file and the same build of recomp translate
+once) and runs it. The cache lives in $RECOMP_CACHE, else ~/.cache/recomp/modules.
 
   -O LEVEL            optimisation level for the translation (default 2)
 ${RUN_OPTIONS}
@@ -298,7 +299,7 @@ export async function exec(args: string[]): Promise<number> {
   }
   const cacheDir = process.env.RECOMP_CACHE ?? join(homedir(), '.cache', 'recomp', 'modules');
   mkdirSync(cacheDir, { recursive: true });
-  const key = createHash('sha256').update(input).update(`\0recomp ${VERSION} -O${level}`).digest('hex');
+  const key = createHash('sha256').update(input).update(`\0recomp ${VERSION} ${codeHash()} -O${level}`).digest('hex');
   const cached = join(cacheDir, `${key}.wasm`);
   if (!existsSync(cached)) {
     // the translator (and binaryen) load only on a cache miss
