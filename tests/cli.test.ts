@@ -58,4 +58,14 @@ describe('recomp CLI', () => {
     expect(exec(join(other, 'bin', 'recomp'))).toBe(2);
     expect(exec(RECOMP)).toBe(2);
   }, 300_000);
+
+  it('exec says why it cannot use its cache directory, and does not hang on one under /proc', () => {
+    const hello = join(CORPUS, 'x86_64-musl', 'hello');
+    // /proc answers ENOENT to a mkdir there, which Node's recursive mkdir retries forever
+    for (const [dir, why] of [['/proc/recomp-cache/modules', 'ENOENT'], [join(hello, 'cache'), 'ENOTDIR'], [hello, 'ENOTDIR']]) {
+      const r = spawnSync(RECOMP, ['exec', hello], { encoding: 'utf8', env: { ...process.env, RECOMP_CACHE: dir }, timeout: 60_000 });
+      expect(r.stderr).toBe(`recomp exec: cannot use the cache directory ${dir}: ${why} (set RECOMP_CACHE to a writable directory)\n`);
+      expect(r.status).toBe(1);
+    }
+  });
 });

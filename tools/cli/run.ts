@@ -1,10 +1,10 @@
 // `recomp run MODULE [--dir PATH[:GUEST]]... [--env NAME=VALUE]... [--] ARGS...` and
 // `recomp exec ELF ...`: run a translated module (exec translates first, cached).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import os, { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { failure, writeAtomic } from '../common/fs.js';
+import { failure, makeDirs, writeAtomic } from '../common/fs.js';
 import { codeHash } from '../common/versions.js';
 import { hasElfMagic } from '../elf/index.js';
 import { ModuleError, runModule, type Grant, type RunOptions, type RunResult } from '../vkernel/index.js';
@@ -298,7 +298,13 @@ export async function exec(args: string[]): Promise<number> {
     }
   }
   const cacheDir = process.env.RECOMP_CACHE ?? join(homedir(), '.cache', 'recomp', 'modules');
-  mkdirSync(cacheDir, { recursive: true });
+  try {
+    makeDirs(cacheDir);
+    accessSync(cacheDir, constants.W_OK);
+  } catch (e) {
+    process.stderr.write(`recomp exec: cannot use the cache directory ${cacheDir}: ${failure(e)} (set RECOMP_CACHE to a writable directory)\n`);
+    return 1;
+  }
   const key = createHash('sha256').update(input).update(`\0recomp ${VERSION} ${codeHash()} -O${level}`).digest('hex');
   const cached = join(cacheDir, `${key}.wasm`);
   if (!existsSync(cached)) {
