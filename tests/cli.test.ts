@@ -68,4 +68,20 @@ describe('recomp CLI', () => {
       expect(r.status).toBe(1);
     }
   });
+
+  it('an output that cannot be written is an error before the work, not an internal error after it', () => {
+    const hello = join(CORPUS, 'x86_64-musl', 'hello');
+    const cases: [string[], string][] = [
+      [['translate', hello, '-o', '/nonexistent/hello.wasm'], 'recomp translate: cannot write /nonexistent/hello.wasm: ENOENT (its directory /nonexistent)'],
+      [['translate', hello, '-o', join(hello, 'hello.wasm')], `recomp translate: cannot write ${hello}/hello.wasm: ENOTDIR (its directory ${hello})`],
+      [['translate', hello, '-o', join(tmpdir(), 'unused.wasm'), '--report', '/proc/recomp/report.json'], 'recomp translate: cannot write /proc/recomp/report.json: ENOENT (its directory /proc/recomp)'],
+      [['aot', hello, '--target', 'x86_64', '-o', '/nonexistent/blob'], 'recomp aot: cannot write /nonexistent/blob: ENOENT (its directory /nonexistent)'],
+      [['analyze', hello, '--json', '-o', '/nonexistent/a.json'], 'recomp analyze: cannot write /nonexistent/a.json: ENOENT'],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnSync(RECOMP, args, { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr, args.join(' ')).toBe(`${message}\n`);
+      expect(r.status).toBe(1);
+    }
+  });
 });

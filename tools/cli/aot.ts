@@ -2,7 +2,7 @@
 // translated --for aot (or from the ELF, translated on the way), with its manifest.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { failure, writeAtomic } from '../common/fs.js';
+import { checkOutputDir, failure, writeAtomic } from '../common/fs.js';
 import { hasElfMagic } from '../elf/index.js';
 import { AotError, compileAot, TARGETS, type Target } from '../aot/index.js';
 import { COLD_LEVEL, type HotSet } from '../aot/cold.js';
@@ -105,6 +105,8 @@ export async function aot(args: string[]): Promise<number> {
   if (values['keep-c'] && !existsSync(values['keep-c'])) throw new UsageError(`--keep-c ${values['keep-c']}: no such directory`);
   const [input] = positionals;
   const output = values.output;
+  // an output that cannot be written fails before the long compilation, not after
+  checkOutputDir(output);
   const started = Date.now();
   const phase = values.quiet ? undefined : phaseLine('aot');
   try {

@@ -1,6 +1,6 @@
 // recomp's command-line entry: dispatches to one module per subcommand.
 import { readFileSync } from 'node:fs';
-import { failure } from '../common/fs.js';
+import { failure, WriteError } from '../common/fs.js';
 import { UsageError } from './command.js';
 import { commands, printHelp } from './commands.js';
 import { codeHash } from '../common/versions.js';
@@ -28,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`recomp ${name}: ${e.message}\nRun 'recomp ${name} --help' for usage.\n`);
       return 2;
+    }
+    if (e instanceof WriteError) {
+      process.stderr.write(`recomp ${name}: ${e.message}\n`);
+      return 1;
     }
     throw e;
   }

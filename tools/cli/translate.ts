@@ -1,7 +1,7 @@
 // `recomp translate ELF -o OUT.wasm`: the module, and its manifest beside it.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { failure, writeAtomic } from '../common/fs.js';
+import { checkOutputDir, failure, writeAtomic } from '../common/fs.js';
 import { ElfError, readElf } from '../elf/index.js';
 import { translate, TranslateError, type TranslateResult } from '../translate/index.js';
 import { fileRef, manifestPathOf, serializeManifest, stampNow, toolchain, TrustError, type Manifest } from '../manifest/manifest.js';
@@ -124,6 +124,8 @@ export async function translateMain(args: string[]): Promise<number> {
   if (arch !== 'auto' && arch !== 'x86_64' && arch !== 'aarch64') throw new UsageError(`--arch takes x86_64, aarch64 or auto, not '${arch}'`);
   const flavour = values.for ?? 'engine';
   if (flavour !== 'engine' && flavour !== 'aot') throw new UsageError(`--for takes engine or aot, not '${flavour}'`);
+  // an output that cannot be written fails before the long translation, not after
+  for (const out of [values.output, values.report]) if (out) checkOutputDir(out);
   const started = Date.now();
   const phase = values.quiet ? undefined : phaseLine('translate');
   try {
