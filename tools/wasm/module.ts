@@ -167,6 +167,12 @@ const RETURN_PC: SlotDecl = { name: 'rpc', ty: 'i32' };
 const ADDR_FN = binaryen.createType([binaryen.i32]);
 const MAX_SWITCH = 4096;
 
+/** the largest k such that every offset is a multiple of 2^k (0 for a single offset of 0) */
+function strideShift(offsets: number[]): number {
+  const all = offsets.reduce((x, y) => x | y, 0);
+  return all ? 31 - Math.clz32(all & -all) : 0;
+}
+
 export function fnName(entry: number): string {
   return `f${entry.toString(16)}`;
 }
@@ -590,11 +596,15 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         }
         const lo = inside[0];
         const hi = inside[inside.length - 1];
-        if (hi - lo < MAX_SWITCH) {
-          const me = rl.addBlockWithSwitch(seal([]), mod.i32.sub(em.expr(t.pc), i32c(lo)));
+        // targets a power of two apart (aarch64's all are 4 bytes) index the table by (pc - lo) rotated right
+        // by that stride: a pc between them rotates its low bits to the top, past the table, to the default
+        const stride = strideShift(inside.map((a) => a - lo));
+        if ((hi - lo) >>> stride < MAX_SWITCH) {
+          const offset = mod.i32.sub(em.expr(t.pc), i32c(lo));
+          const me = rl.addBlockWithSwitch(seal([]), stride ? mod.i32.rotr(offset, i32c(stride)) : offset);
           ref.set(b.start, me);
           pending.push(() => {
-            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [a - lo], from(b.start, a));
+            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [(a - lo) >>> stride], from(b.start, a));
             rl.addBranchForSwitch(me, exitBlock(leave(out, outLoaded, em.expr(t.pc))), [], 0);
           });
         } else {
