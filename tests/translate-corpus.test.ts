@@ -4,6 +4,7 @@
 // with its status.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import binaryen from 'binaryen';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, CORPUS_SRC, corpusCases } from './fixtures.js';
 import { exec, RECOMP, translated } from './translated.js';
@@ -31,5 +32,24 @@ describe('guest faults', () => {
     const bin = await faultProgram();
     const module = await translated(bin);
     await expectFaultsAsLinux(bin, (args) => exec(RECOMP, ['run', module, '--', ...args]));
+  }, 300_000);
+});
+
+describe('code shape', () => {
+  // (a module for aot, where checked accesses carry their displacements the same way; the
+  // engine's wrap a checked address whole)
+  it('a stack slot (rsp plus a displacement) is accessed at the wrapped stack pointer with the displacement in the offset, not at a wrapped sum', async () => {
+    const module = await translated(join(CORPUS, 'x86_64-glibc', 'qsort'), 2, 'aot');
+    const mod = binaryen.readBinary(readFileSync(module));
+    try {
+      const text = mod.emitText();
+      const accesses = text.match(/\((?:i32|i64|f32|f64|v128)\.(?:load|store)\w*/g)?.length ?? 0;
+      const wrappedSums = text.match(/\((?:i32|i64|f32|f64|v128)\.(?:load|store)\w*(?: offset=\d+)?(?: align=\d+)?\s*\(i32\.wrap_i64\s*\(i64\.add\s*\(local\.get \$\d+\)\s*\(i64\.const \d+\)/g)?.length ?? 0;
+      expect(accesses).toBeGreaterThan(10_000);
+      // (with the displacement inside the wrap, a quarter of them were)
+      expect(wrappedSums).toBeLessThan(accesses / 1000);
+    } finally {
+      mod.dispose();
+    }
   }, 300_000);
 });

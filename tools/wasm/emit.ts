@@ -305,21 +305,20 @@ export class Emitter {
   }
 
   /**
-   * The wasm address of a load or store and its constant offset. Where the host faults, a checked
-   * base + d for 0 <= d < GUARD checks the base alone and gives d as the access's offset:
-   * base < limit makes the access fall below limit + GUARD, where the host faults whatever
-   * is not memory, and one check then serves every field of a structure (`checked`); the
-   * C compiler needs no address arithmetic before the access. A base that fails is reported
-   * as base + d, the address the guest used (below GUARD if it wrapped: unmapped too).
+   * The wasm address of a load or store and its constant offset, for base + d with
+   * 0 <= d < GUARD. A trusted address (the stack pointer plus a displacement, `i32.wrap`)
+   * wraps the base alone and gives d as the offset: the stack lies far below 4 GiB, where
+   * that is the same address, and the C compiler then folds d into the access instead of
+   * computing each slot's address (a pop, a spill). Where the host faults, a checked base + d
+   * checks the base alone the same way: base < limit makes the access fall below
+   * limit + GUARD, where the host faults whatever is not memory, and one check then serves
+   * every field of a structure (`checked`). A base that fails is reported as base + d, the
+   * address the guest used (below GUARD if it wrapped: unmapped too).
    */
   private accessAddr(addr: Expr): [number, Ref] {
-    if (this.space.hostFaults && addr.k === 'op' && addr.op === 'guest.addr') {
-      const a = addr.args[0];
-      if (a.k === 'op' && a.op === 'i64.add') {
-        const [x, y] = a.args;
-        const [base, c] = y.k === 'const' ? [x, y] : x.k === 'const' ? [y, x] : [];
-        if (base && c?.k === 'const' && c.v >= 0n && c.v < BigInt(GUARD)) return [Number(c.v), this.guestAddr(base, c.v)];
-      }
+    if (addr.k === 'op' && (addr.op === 'i32.wrap' || (this.space.hostFaults && addr.op === 'guest.addr'))) {
+      const near = nearDisplacement(addr.args[0]);
+      if (near) return [Number(near.d), addr.op === 'i32.wrap' ? this.mod.i32.wrap(this.expr(near.base)) : this.guestAddr(near.base, near.d)];
     }
     return [0, this.expr(addr)];
   }
@@ -449,6 +448,14 @@ export class Emitter {
   block(stmts: Stmt[]): Ref {
     return this.mod.block(null, stmts.map((s) => this.stmt(s)), binaryen.none);
   }
+}
+
+/** `base + d` (an i64 add of a constant) with 0 <= d < GUARD, the displacement an access's offset can carry */
+function nearDisplacement(a: Expr): { base: Expr; d: bigint } | undefined {
+  if (a.k !== 'op' || a.op !== 'i64.add') return undefined;
+  const [x, y] = a.args;
+  const [base, c] = y.k === 'const' ? [x, y] : x.k === 'const' ? [y, x] : [];
+  return base && c?.k === 'const' && c.v >= 0n && c.v < BigInt(GUARD) ? { base, d: c.v } : undefined;
 }
 
 /**

@@ -596,15 +596,15 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         }
         const lo = inside[0];
         const hi = inside[inside.length - 1];
-        // targets a power of two apart (aarch64's all are 4 bytes) index the table by (pc - lo) rotated right
-        // by that stride: a pc between them rotates its low bits to the top, past the table, to the default
-        const stride = strideShift(inside.map((a) => a - lo));
-        if ((hi - lo) >>> stride < MAX_SWITCH) {
+        // targets 2^shift apart (aarch64's all are 4 bytes) index the table by (pc - lo) rotated right
+        // by shift: a pc between them rotates its low bits to the top, past the table, to the default
+        const shift = strideShift(inside.map((a) => a - lo));
+        if ((hi - lo) >>> shift < MAX_SWITCH) {
           const offset = mod.i32.sub(em.expr(t.pc), i32c(lo));
-          const me = rl.addBlockWithSwitch(seal([]), stride ? mod.i32.rotr(offset, i32c(stride)) : offset);
+          const me = rl.addBlockWithSwitch(seal([]), shift ? mod.i32.rotr(offset, i32c(shift)) : offset);
           ref.set(b.start, me);
           pending.push(() => {
-            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [(a - lo) >>> stride], from(b.start, a));
+            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [(a - lo) >>> shift], from(b.start, a));
             rl.addBranchForSwitch(me, exitBlock(leave(out, outLoaded, em.expr(t.pc))), [], 0);
           });
         } else {
