@@ -1,15 +1,20 @@
 // Code discovery on real binaries. The jump-table oracle is the compiler itself: a switch
 // compiled with gcc -O2, assembled with -Wa,-L so its local labels (.L4: the table, .L5...:
 // the cases) land in the symbol table, and the table's entries read from gcc's own .s output.
+// The same switch, translated, checks how the back end lowers a jump-table jump.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import binaryen from 'binaryen';
 import { discoverCode } from '../tools/analyze/discovery.js';
 import { readElf } from '../tools/elf/index.js';
 import { decoderFor } from '../tools/isa/index.js';
+import { translate } from '../tools/translate/index.js';
+import { fnName } from '../tools/wasm/module.js';
 import { BUSYBOX, BUSYBOX_ARM64, corpusBinaries } from './fixtures.js';
+import { RECOMP, exec } from './translated.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'recomp-discovery-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -52,6 +57,16 @@ function compileSwitch(name: string, flags: string[], cc = 'gcc', source = SWITC
   return { exe, table: syms.get(m[1])!, targets: labels.map((l) => syms.get(l)!) };
 }
 
+/** the parenthesised expression of `text` that opens at `at` */
+function balanced(text: string, at: number): string {
+  let depth = 0;
+  for (let k = at; k < text.length; k++) {
+    if (text[k] === '(') depth++;
+    else if (text[k] === ')' && --depth === 0) return text.slice(at, k + 1);
+  }
+  return text.slice(at);
+}
+
 describe('code discovery', () => {
   it.each([
     ['pie', ['-fPIE', '-pie'], 'gcc', SWITCH, 10],
@@ -69,6 +84,35 @@ describe('code discovery', () => {
     expect(t!.targets).toEqual(want.targets);
     for (const target of want.targets) expect(code.blocks.has(target)).toBe(true);
   });
+
+  // the back end switches on the entry number, not on the target loaded from the table: the
+  // jump then waits on the index alone; each arm checks pc against its entry
+  it.each([
+    ['static', ['-static'], 'gcc', SWITCH, []],
+    ['aarch64 static', ['-static', '-Wl,--discard-none'], 'aarch64-linux-gnu-gcc', SWITCH_A64, ['qemu-aarch64']],
+  ] as const)('a jump-table jump switches on its entry number and runs every case as natively (%s)', async (name, flags, cc, source, runner) => {
+    const want = compileSwitch(`${name.replace(' ', '-')}-run`, [...flags], cc, source);
+    const bytes = readFileSync(want.exe);
+    const sw = readElf(bytes).symbols().find((x) => x.name === 'sw')!.value;
+    const module = join(tmp, `${name.replace(' ', '-')}.wasm`);
+    writeFileSync(module, translate(bytes, { optimize: 2, flavour: 'aot' }).wasm);
+    const mod = binaryen.readBinary(readFileSync(module));
+    try {
+      const text = binaryen.emitText(binaryen.getFunctionInfo(mod.getFunction(fnName(sw))).body);
+      // a br_table whose selector subtracts the table's address: (address read - table) / size
+      const tables = [...text.matchAll(/\(br_table/g)].map((m) => balanced(text, m.index));
+      expect(tables.some((t) => t.includes(`(i32.const ${want.table})`))).toBe(true);
+    } finally {
+      mod.dispose();
+    }
+    // argc runs from 1 to 13: every case, the gaps between them and the default
+    for (let args = 0; args < 13; args++) {
+      const argv = Array.from({ length: args }, (_, k) => String(k));
+      const native = runner.length ? await exec(runner[0], [want.exe, ...argv]) : await exec(want.exe, argv);
+      const translated = await exec(RECOMP, ['run', module, ...argv]);
+      expect(translated.status, `argc ${args + 1}`).toBe(native.status);
+    }
+  }, 120_000);
 
   it.each([['busybox', BUSYBOX], ['busybox (arm64)', BUSYBOX_ARM64], ...corpusBinaries().filter(([, n]) => ['hello', 'control', 'exceptions'].includes(n)).map(([v, n, p]) => [`${v}/${n}`, p])])(
     '%s: every FDE and sized function symbol is a function; blocks do not overlap',

@@ -33,7 +33,10 @@ export interface JumpTable {
   site: number;
   table: number;
   entries: number;
+  /** the target of each entry, in entry order */
   targets: number[];
+  /** bytes per entry */
+  entrySize: number;
 }
 
 export interface CodeMap {
@@ -459,7 +462,7 @@ class Discovery {
       if (!this.inCode(t)) return undefined;
       targets.push(t);
     }
-    return { site: br.address, table, entries: bound, targets };
+    return { site: br.address, table, entries: bound, entrySize, targets };
   }
 
   /**
@@ -585,7 +588,7 @@ class Discovery {
       if (!this.inCode(t)) return undefined; // not a table after all: never invent edges
       targets.push(t);
     }
-    return { site: jmp.address, table, entries: bound, targets };
+    return { site: jmp.address, table, entries: bound, entrySize: size, targets };
   }
 
   /**

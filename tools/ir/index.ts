@@ -51,8 +51,14 @@ export type Terminator =
   | { k: 'call'; target: number; ret: number; noReturn?: boolean }
   | { k: 'icall'; pc: Expr; ret: number; noReturn?: boolean }
   | { k: 'ret'; pc: Expr }
-  /** indirect jump; `targets` are the known in-function destinations (jump tables) */
-  | { k: 'ijump'; pc: Expr; targets: number[] }
+  /**
+   * indirect jump; `targets` are the known in-function destinations (jump tables). `table`:
+   * the jump reads a jump table whose entry `index` names (an i32 evaluated at the block's
+   * end), `entries` the target of each entry. The back end may switch on the index, so the
+   * jump waits on it alone and not on the load of the target; each arm checks pc against its
+   * entry, and a wrong index only costs speed.
+   */
+  | { k: 'ijump'; pc: Expr; targets: number[]; table?: { index: Expr; entries: number[] } }
   /** code the translator could not handle at `pc`: the guest gets a fault there */
   | { k: 'fault'; pc: number; signal: number; reason: string };
 

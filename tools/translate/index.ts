@@ -3,7 +3,7 @@
 import type { Arch } from '../isa/types.js';
 import { discoverCode, type Block, type CodeMap } from '../analyze/discovery.js';
 import { readElf, type Elf } from '../elf/index.js';
-import type { BlockIR, FunctionIR, Ty } from '../ir/index.js';
+import type { BlockIR, Expr, FunctionIR, Ty } from '../ir/index.js';
 import { decoderFor } from '../isa/index.js';
 import type { Decoder, Insn } from '../isa/types.js';
 import { FLAGS_ARITH } from '../isa/types.js';
@@ -380,6 +380,7 @@ function liftAll(elf: Elf, decoder: Decoder, front: FrontEnd, code: CodeMap, bas
   const deadCallEnds = new Set<number>();
   for (const b of code.blocks.values()) if ((b.terminator === 'call' || b.terminator === 'icall') && !b.succs.includes(b.end)) deadCallEnds.add(b.end);
   const entries = [...code.functions.keys()].sort((a, b) => a - b);
+  const jumpTables = new Map(code.jumpTables.map((t) => [t.site, t]));
   let done = 0;
   for (const entry of entries) {
     if (++done % 500 === 0) opts.progress?.('lifting', done, entries.length);
@@ -443,7 +444,12 @@ function liftAll(elf: Elf, decoder: Decoder, front: FrontEnd, code: CodeMap, bas
         const last = g[g.length - 1];
         sizes.set(g[0].address, [g.length, last.address + last.length - g[0].address]);
         const ir = front.lift(g, temps, liveOut.get(g[0].address) ?? FLAGS_ARITH);
-        if (ir.end.k === 'ijump') ir.end.targets = tables.get(g[0].address) ?? [];
+        if (ir.end.k === 'ijump') {
+          ir.end.targets = tables.get(g[0].address) ?? [];
+          const jt = jumpTables.get(last.address);
+          const index = jt && jumpTableIndex(ir, jt.table + base, jt.entrySize);
+          if (jt && index) ir.end.table = { index, entries: jt.targets.map((t) => t + base) };
+        }
         // discovery stopped at bytes no decoder knows: falling into them is SIGILL, said so
         const next = last.address + last.length - base;
         if ((ir.end.k === 'call' || ir.end.k === 'icall') && deadCallEnds.has(next)) ir.end.noReturn = true;
@@ -579,4 +585,25 @@ function flagLiveness(groups: Insn[][], tables: Map<number, number[]>): Map<numb
     }
   }
   return liveOut;
+}
+
+/**
+ * The entry number a block ending in a jump-table jump read its target with (an i32): from
+ * the address of the block's last load of an entry's size, the table read, as (address -
+ * table) / size. (Not the index register: gcc often loads the entry into it.) Undefined
+ * without such a load.
+ */
+function jumpTableIndex(b: BlockIR, table: number, size: number): Expr | undefined {
+  let addr: Expr | undefined;
+  const visit = (e: Expr): void => {
+    if (e.k === 'load' && e.size === size) addr = e.addr;
+    if (e.k === 'op' || e.k === 'call') e.args.forEach(visit);
+    else if (e.k === 'load') visit(e.addr);
+  };
+  for (const s of b.stmts) if (s.k === 'set') visit(s.e);
+  if (!addr) return undefined;
+  // the guest address, unchecked (it was checked where the load ran)
+  const a: Expr = addr.k === 'op' && addr.op === 'guest.addr' ? { k: 'op', ty: 'i32', op: 'i32.wrap', args: addr.args } : addr;
+  const offset: Expr = { k: 'op', ty: 'i32', op: 'i32.sub', args: [a, { k: 'const', ty: 'i32', v: BigInt(table) }] };
+  return size === 1 ? offset : { k: 'op', ty: 'i32', op: 'i32.shr_u', args: [offset, { k: 'const', ty: 'i32', v: BigInt(Math.log2(size)) }] };
 }

@@ -525,6 +525,34 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
 
   type Pending = () => void;
   const pending: Pending[] = [];
+  /**
+   * A block of `code` that ends in the indirect jump of block `from` to pc (whose known
+   * in-function targets are `inside`, sorted), with `dirty` and `loaded` slots there: a switch
+   * on pc where the targets are close enough, else a chain of compares; any other pc leaves.
+   */
+  const jumpOnPc = (code: Ref, fromBlock: number, pc: Expr, inside: number[], dirty: Set<string>, loaded: Set<string>): number => {
+    const lo = inside[0];
+    const hi = inside[inside.length - 1];
+    // targets 2^shift apart (aarch64's all are 4 bytes) index the table by (pc - lo) rotated right
+    // by shift: a pc between them rotates its low bits to the top, past the table, to the default
+    const shift = strideShift(inside.map((a) => a - lo));
+    const away = () => exitBlock(leave(dirty, loaded, em.expr(pc)));
+    if ((hi - lo) >>> shift < MAX_SWITCH) {
+      const offset = mod.i32.sub(em.expr(pc), i32c(lo));
+      const me = rl.addBlockWithSwitch(code, shift ? mod.i32.rotr(offset, i32c(shift)) : offset);
+      pending.push(() => {
+        for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [(a - lo) >>> shift], from(fromBlock, a));
+        rl.addBranchForSwitch(me, away(), [], 0);
+      });
+      return me;
+    }
+    const me = rl.addBlock(code);
+    pending.push(() => {
+      for (const a of inside) rl.addBranch(me, ref.get(a)!, mod.i32.eq(em.expr(pc), i32c(a)), from(fromBlock, a));
+      rl.addBranch(me, away(), 0, 0);
+    });
+    return me;
+  };
   for (const b of f.blocks) {
     // a block the dataflow did not reach writes back every cached slot (always correct)
     const { dirty, loaded } = stateIn.get(b.start) ?? { dirty: allCached, loaded: allCached };
@@ -594,27 +622,29 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
           ref.set(b.start, rl.addBlock(seal([leave(out, outLoaded, em.expr(t.pc))])));
           break;
         }
-        const lo = inside[0];
-        const hi = inside[inside.length - 1];
-        // targets 2^shift apart (aarch64's all are 4 bytes) index the table by (pc - lo) rotated right
-        // by shift: a pc between them rotates its low bits to the top, past the table, to the default
-        const shift = strideShift(inside.map((a) => a - lo));
-        if ((hi - lo) >>> shift < MAX_SWITCH) {
-          const offset = mod.i32.sub(em.expr(t.pc), i32c(lo));
-          const me = rl.addBlockWithSwitch(seal([]), shift ? mod.i32.rotr(offset, i32c(shift)) : offset);
-          ref.set(b.start, me);
-          pending.push(() => {
-            for (const a of inside) rl.addBranchForSwitch(me, ref.get(a)!, [(a - lo) >>> shift], from(b.start, a));
-            rl.addBranchForSwitch(me, exitBlock(leave(out, outLoaded, em.expr(t.pc))), [], 0);
-          });
-        } else {
-          const me = rl.addBlock(seal([]));
-          ref.set(b.start, me);
-          pending.push(() => {
-            for (const a of inside) rl.addBranch(me, ref.get(a)!, mod.i32.eq(em.expr(t.pc), i32c(a)), from(b.start, a));
-            rl.addBranch(me, exitBlock(leave(out, outLoaded, em.expr(t.pc))), 0, 0);
-          });
+        const table = t.table && t.table.entries.length < MAX_SWITCH && t.table.entries.some((a) => blocks.has(a)) ? t.table : undefined;
+        if (!table) {
+          ref.set(b.start, jumpOnPc(seal([]), b.start, t.pc, inside, out, outLoaded));
+          break;
         }
+        // a jump table: switch on its index, then check pc against the entry (a branch the CPU
+        // predicts); a pc that is not the entry's target takes the jump on pc itself
+        const me = rl.addBlockWithSwitch(seal([]), em.expr(table.index));
+        ref.set(b.start, me);
+        const onPc = jumpOnPc(mod.nop(), b.start, t.pc, inside, out, outLoaded);
+        pending.push(() => {
+          const arms = new Map<number, number[]>();
+          table.entries.forEach((a, k) => {
+            if (blocks.has(a)) arms.set(a, [...(arms.get(a) ?? []), k]);
+          });
+          for (const [a, ks] of [...arms].sort((x, y) => x[0] - y[0])) {
+            const check = rl.addBlock(mod.nop());
+            rl.addBranch(check, ref.get(a)!, mod.i32.eq(em.expr(t.pc), i32c(a)), from(b.start, a));
+            rl.addBranch(check, onPc, 0, 0);
+            rl.addBranchForSwitch(me, check, ks, 0);
+          }
+          rl.addBranchForSwitch(me, onPc, [], 0);
+        });
         break;
       }
       case 'fault':
@@ -737,7 +767,8 @@ function needAtEntry(f: FunctionIR, blocks: Map<number, BlockIR>, em: Emitter): 
 function terminatorReads(t: Terminator): Expr[] {
   switch (t.k) {
     case 'branch': return [t.cond];
-    case 'icall': case 'ret': case 'ijump': return [t.pc];
+    case 'icall': case 'ret': return [t.pc];
+    case 'ijump': return t.table ? [t.pc, t.table.index] : [t.pc];
     default: return [];
   }
 }
@@ -831,9 +862,7 @@ function slotsUsed(f: FunctionIR): Set<string> {
   };
   for (const b of f.blocks) {
     b.stmts.forEach(stmt);
-    const t = b.end;
-    if (t.k === 'branch') expr(t.cond);
-    else if (t.k === 'icall' || t.k === 'ret' || t.k === 'ijump') expr(t.pc);
+    terminatorReads(b.end).forEach(expr);
   }
   return used;
 }
