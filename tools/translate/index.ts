@@ -3,7 +3,7 @@
 import type { Arch } from '../isa/types.js';
 import { discoverCode, type Block, type CodeMap } from '../analyze/discovery.js';
 import { readElf, type Elf } from '../elf/index.js';
-import type { BlockIR, Expr, FunctionIR, Ty } from '../ir/index.js';
+import { i32, op, type BlockIR, type Expr, type FunctionIR, type Ty } from '../ir/index.js';
 import { decoderFor } from '../isa/index.js';
 import type { Decoder, Insn } from '../isa/types.js';
 import { FLAGS_ARITH } from '../isa/types.js';
@@ -603,7 +603,7 @@ function jumpTableIndex(b: BlockIR, table: number, size: number): Expr | undefin
   for (const s of b.stmts) if (s.k === 'set') visit(s.e);
   if (!addr) return undefined;
   // the guest address, unchecked (it was checked where the load ran)
-  const a: Expr = addr.k === 'op' && addr.op === 'guest.addr' ? { k: 'op', ty: 'i32', op: 'i32.wrap', args: addr.args } : addr;
-  const offset: Expr = { k: 'op', ty: 'i32', op: 'i32.sub', args: [a, { k: 'const', ty: 'i32', v: BigInt(table) }] };
-  return size === 1 ? offset : { k: 'op', ty: 'i32', op: 'i32.shr_u', args: [offset, { k: 'const', ty: 'i32', v: BigInt(Math.log2(size)) }] };
+  const a = addr.k === 'op' && addr.op === 'guest.addr' ? op('i32', 'i32.wrap', ...addr.args) : addr;
+  const offset = op('i32', 'i32.sub', a, i32(table));
+  return size === 1 ? offset : op('i32', 'i32.shr_u', offset, i32(Math.log2(size)));
 }

@@ -526,7 +526,7 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
   type Pending = () => void;
   const pending: Pending[] = [];
   /**
-   * A block of `code` that ends in the indirect jump of block `from` to pc (whose known
+   * A block of `code` that ends in the indirect jump of block `fromBlock` to pc (whose known
    * in-function targets are `inside`, sorted), with `dirty` and `loaded` slots there: a switch
    * on pc where the targets are close enough, else a chain of compares; any other pc leaves.
    */
@@ -635,7 +635,9 @@ function addFunction(ctx: FnContext, f: FunctionIR): void {
         pending.push(() => {
           const arms = new Map<number, number[]>();
           table.entries.forEach((a, k) => {
-            if (blocks.has(a)) arms.set(a, [...(arms.get(a) ?? []), k]);
+            if (!blocks.has(a)) return;
+            if (!arms.has(a)) arms.set(a, []);
+            arms.get(a)!.push(k);
           });
           for (const [a, ks] of [...arms].sort((x, y) => x[0] - y[0])) {
             const check = rl.addBlock(mod.nop());
