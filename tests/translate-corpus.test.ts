@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import binaryen from 'binaryen';
 import { describe, expect, it } from 'vitest';
+import { readElf } from '../tools/elf/index.js';
+import { fnName } from '../tools/wasm/module.js';
 import { CORPUS, CORPUS_SRC, corpusCases } from './fixtures.js';
 import { exec, RECOMP, translated } from './translated.js';
 import { SMALL, words } from './corpus-args.js';
@@ -51,5 +53,35 @@ describe('code shape', () => {
     } finally {
       mod.dispose();
     }
+  }, 300_000);
+
+  /** the wasm text of the body of the function at guest symbol `name` in x86_64 glibc `program`, translated for aot */
+  async function functionText(program: string, name: string): Promise<string> {
+    const elf = join(CORPUS, 'x86_64-glibc', program);
+    const at = readElf(readFileSync(elf)).symbols().find((s) => s.name === name)?.value;
+    expect(at, name).toBeDefined();
+    const mod = binaryen.readBinary(readFileSync(await translated(elf, 2, 'aot')));
+    try {
+      const f = mod.getFunction(fnName(at!));
+      expect(f, fnName(at!)).not.toBe(0);
+      return binaryen.emitText(binaryen.getFunctionInfo(f).body);
+    } finally {
+      mod.dispose();
+    }
+  }
+
+  it("the pops that end a function load at the stack pointer the first one saw, each pop's displacement in its offset (not each at a stack pointer of its own)", async () => {
+    // _int_free pushes and pops rbx, rbp and r12 to r15: some path ends in six pops, each at
+    // the stack pointer the pop before left (a temp holding the one before plus 8)
+    const text = await functionText('qsort', '_int_free');
+    const loads = [...text.matchAll(/\(i64\.load(?: \$\w+)?(?: offset=(\d+))? align=1\s*\(i32\.wrap_i64\s*\(local\.get (\$\d+)\)/g)].map((m) => ({ offset: Number(m[1] ?? 0), base: m[2] }));
+    let run = 0;
+    let longest = 0;
+    loads.forEach((l, i) => {
+      const prev = loads[i - 1];
+      run = prev && l.base === prev.base && l.offset === prev.offset + 8 ? run + 1 : 1;
+      longest = Math.max(longest, run);
+    });
+    expect(longest).toBeGreaterThanOrEqual(6);
   }, 300_000);
 });

@@ -111,6 +111,13 @@ export class Emitter {
    */
   private checked = new Map<string, [bigint, bigint]>();
   private pending: [string, bigint][] = [];
+  /**
+   * The temps of the block so far that hold another temp plus a constant, as that root temp
+   * and the constant (temps never change once set): an access through one of them, such as
+   * the pops after a pop (each at the stack pointer the one before left), then addresses the
+   * root with the constant as its offset, as if written base + d (see accessAddr).
+   */
+  private displaced = new Map<number, { base: Expr; d: bigint }>();
 
   /** starts emitting a block entered with `dirty` and `loaded` slots (see stateAfter) */
   enter(dirty: Set<string>, loaded: Set<string>): void {
@@ -118,6 +125,7 @@ export class Emitter {
     this.loaded = new Set(loaded);
     this.checked = new Map();
     this.pending = [];
+    this.displaced = new Map();
   }
   /** the dirty slots at this point of emission */
   dirtyNow(): Set<string> {
@@ -317,7 +325,7 @@ export class Emitter {
    */
   private accessAddr(addr: Expr): [number, Ref] {
     if (addr.k === 'op' && (addr.op === 'i32.wrap' || (this.space.hostFaults && addr.op === 'guest.addr'))) {
-      const near = nearDisplacement(addr.args[0]);
+      const near = nearDisplacement(addr.args[0], this.displaced);
       if (near) return [Number(near.d), addr.op === 'i32.wrap' ? this.mod.i32.wrap(this.expr(near.base)) : this.guestAddr(near.base, near.d)];
     }
     return [0, this.expr(addr)];
@@ -383,6 +391,8 @@ export class Emitter {
     const m = this.mod;
     switch (s.k) {
       case 'set': {
+        const at = s.e.ty === 'i64' ? rootAndDisplacement(s.e, this.displaced) : undefined;
+        if (at && at.base !== s.e && at.base.k === 'temp') this.displaced.set(s.id, at);
         const set = m.local.set(this.tempBase + s.id, this.expr(s.e));
         return this.touches(s) ? this.around(set) : set;
       }
@@ -432,7 +442,8 @@ export class Emitter {
     this.checked = new Map(checked);
     const then = s.then.map((x) => this.stmt(x));
     const thenState = { dirty: this.dirty, loaded: this.loaded };
-    this.enter(dirty, loaded);
+    this.dirty = new Set(dirty);
+    this.loaded = new Set(loaded);
     this.checked = new Map(checked);
     const other = (s.else ?? []).map((x) => this.stmt(x));
     this.checked = checked;
@@ -450,12 +461,35 @@ export class Emitter {
   }
 }
 
-/** `base + d` (an i64 add of a constant) with 0 <= d < GUARD, the displacement an access's offset can carry */
-function nearDisplacement(a: Expr): { base: Expr; d: bigint } | undefined {
-  if (a.k !== 'op' || a.op !== 'i64.add') return undefined;
+/**
+ * `base + d` with 0 <= d < GUARD, the displacement an access's offset can carry: through the
+ * temps that hold a root temp plus a constant (`displaced`) where that stays in range, else
+ * the address's own add of a constant
+ */
+function nearDisplacement(a: Expr, displaced: Map<number, { base: Expr; d: bigint }>): { base: Expr; d: bigint } | undefined {
+  const inRange = (d: bigint) => d >= 0n && d < BigInt(GUARD);
+  const root = rootAndDisplacement(a, displaced);
+  if (root.base !== a && root.base.k === 'temp' && inRange(root.d)) return root;
+  const own = constantAdded(a);
+  return own && inRange(own.d) ? own : undefined;
+}
+
+/** `base + c` or `base - c` as base and the signed displacement */
+function constantAdded(a: Expr): { base: Expr; d: bigint } | undefined {
+  if (a.k !== 'op' || (a.op !== 'i64.add' && a.op !== 'i64.sub')) return undefined;
   const [x, y] = a.args;
-  const [base, c] = y.k === 'const' ? [x, y] : x.k === 'const' ? [y, x] : [];
-  return base && c?.k === 'const' && c.v >= 0n && c.v < BigInt(GUARD) ? { base, d: c.v } : undefined;
+  if (y.k === 'const') return { base: x, d: a.op === 'i64.add' ? BigInt.asIntN(64, y.v) : -BigInt.asIntN(64, y.v) };
+  if (x.k === 'const' && a.op === 'i64.add') return { base: y, d: BigInt.asIntN(64, x.v) };
+  return undefined;
+}
+
+/** `a` as an expression that adds no constant plus the constants it adds, through the temps in `displaced` */
+function rootAndDisplacement(a: Expr, displaced: Map<number, { base: Expr; d: bigint }>): { base: Expr; d: bigint } {
+  if (a.k === 'temp') return displaced.get(a.id) ?? { base: a, d: 0n };
+  const own = constantAdded(a);
+  if (!own) return { base: a, d: 0n };
+  const inner = rootAndDisplacement(own.base, displaced);
+  return { base: inner.base, d: BigInt.asIntN(64, inner.d + own.d) };
 }
 
 /**
