@@ -117,7 +117,7 @@ export class Emitter {
    * the pops after a pop (each at the stack pointer the one before left), then addresses the
    * root with the constant as its offset, as if written base + d (see accessAddr).
    */
-  private displaced = new Map<number, { base: Expr; d: bigint }>();
+  private displaced = new Map<number, Displaced>();
 
   /** starts emitting a block entered with `dirty` and `loaded` slots (see stateAfter) */
   enter(dirty: Set<string>, loaded: Set<string>): void {
@@ -461,12 +461,18 @@ export class Emitter {
   }
 }
 
+/** an address as a base expression plus a signed constant displacement */
+interface Displaced {
+  base: Expr;
+  d: bigint;
+}
+
 /**
  * `base + d` with 0 <= d < GUARD, the displacement an access's offset can carry: through the
  * temps that hold a root temp plus a constant (`displaced`) where that stays in range, else
  * the address's own add of a constant
  */
-function nearDisplacement(a: Expr, displaced: Map<number, { base: Expr; d: bigint }>): { base: Expr; d: bigint } | undefined {
+function nearDisplacement(a: Expr, displaced: Map<number, Displaced>): Displaced | undefined {
   const inRange = (d: bigint) => d >= 0n && d < BigInt(GUARD);
   const root = rootAndDisplacement(a, displaced);
   if (root.base !== a && root.base.k === 'temp' && inRange(root.d)) return root;
@@ -475,7 +481,7 @@ function nearDisplacement(a: Expr, displaced: Map<number, { base: Expr; d: bigin
 }
 
 /** `base + c` or `base - c` as base and the signed displacement */
-function constantAdded(a: Expr): { base: Expr; d: bigint } | undefined {
+function constantAdded(a: Expr): Displaced | undefined {
   if (a.k !== 'op' || (a.op !== 'i64.add' && a.op !== 'i64.sub')) return undefined;
   const [x, y] = a.args;
   if (y.k === 'const') return { base: x, d: a.op === 'i64.add' ? BigInt.asIntN(64, y.v) : -BigInt.asIntN(64, y.v) };
@@ -484,7 +490,7 @@ function constantAdded(a: Expr): { base: Expr; d: bigint } | undefined {
 }
 
 /** `a` as an expression that adds no constant plus the constants it adds, through the temps in `displaced` */
-function rootAndDisplacement(a: Expr, displaced: Map<number, { base: Expr; d: bigint }>): { base: Expr; d: bigint } {
+function rootAndDisplacement(a: Expr, displaced: Map<number, Displaced>): Displaced {
   if (a.k === 'temp') return displaced.get(a.id) ?? { base: a, d: 0n };
   const own = constantAdded(a);
   if (!own) return { base: a, d: 0n };
