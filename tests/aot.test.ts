@@ -3,13 +3,14 @@
 // the native binary printed and exit with its status: x86_64 blobs run here, aarch64 blobs
 // under qemu-aarch64.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPUS, CORPUS_SRC, corpusCases, ROOT, VARIANTS } from './fixtures.js';
 import { aotBlob, exec, RECOMP, translated } from './translated.js';
 import { SMALL, words } from './corpus-args.js';
+import { AotError, oneInstance } from '../tools/aot/index.js';
 import { expectFaultsAsLinux, faultProgram } from './faults.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -90,6 +91,38 @@ describe('AOT blobs: reproducible and signed', () => {
     expect(r.stderr).toMatch(/translated for engines.*--for aot/);
     expect(existsSync(join(dir, 'x'))).toBe(false);
   }, 300_000);
+});
+
+describe('AOT blobs: the module names its one instance', () => {
+  // qsort calls its comparator through the table, whose entries hand the callee an instance
+  // gcc cannot see is the blob's one: the module's C must name that one instead
+  it("no function of qsort's C takes the instance it uses; the blob sorts as natively", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recomp-aot-instance-'));
+    const module = await translated(join(CORPUS, 'x86_64-musl', 'qsort'), 2, 'aot');
+    const c = join(dir, 'c');
+    mkdirSync(c);
+    const built = await exec(RECOMP, ['aot', module, '--target', 'x86_64', '-o', join(dir, 'qsort'), '--keep-c', c, '-q']);
+    expect(built.status, built.stderr).toBe(0);
+    const moduleC = readdirSync(c).filter((f) => /^recomp(_\d+)?\.c$/.test(f));
+    expect(moduleC.length).toBeGreaterThan(0);
+    for (const f of moduleC) {
+      const text = readFileSync(join(c, f), 'utf8');
+      expect(text.match(/\((?:w2c_recomp|void) ?\* ?instance[,)]/g), f).toBeNull();
+      expect(text).toContain('#define instance (&recomp_the_instance)');
+      expect(text.match(/unused_instance[,)]/g)?.length ?? 0, f).toBeGreaterThan(100);
+    }
+    expect(readFileSync(join(c, 'glue.c'), 'utf8')).toMatch(/^w2c_recomp recomp_the_instance;$/m);
+    const r = await exec(join(dir, 'qsort'), ['--argv0', 'qsort', '--', SMALL.qsort]);
+    const expected = join(CORPUS, 'expected', 'x86_64-musl', 'qsort');
+    expect(r.stdout.toString('utf8')).toBe(readFileSync(`${expected}.stdout`, 'utf8'));
+    expect(r.status, r.stderr).toBe(0);
+  }, 600_000);
+
+  it('refuses C of a shape it does not know, and leaves C without functions on an instance alone', () => {
+    expect(() => oneInstance('static u32 w2c_recomp_f(w2c_recomp* instance, u32 p) { return p; }\n')).toThrow(AotError);
+    const plain = '#include "recomp.h"\nstatic u32 add(u32 a, u32 b) { return a + b; }\n';
+    expect(oneInstance(plain)).toBe(plain);
+  });
 });
 
 describe('AOT blobs: chains of jumps', () => {

@@ -14,6 +14,8 @@ export class GlueError extends Error {}
 
 /** the wasm2c module name: every symbol of the translation starts with w2c_recomp */
 export const MODULE_NAME = 'recomp';
+/** the blob's one instance of the module, which glue.c defines */
+export const INSTANCE = `${MODULE_NAME}_the_instance`;
 
 /** each import the host implements: its C definition in the glue (wasm2c's parameter types) */
 const IMPORTS: Record<string, string> = {
@@ -144,7 +146,8 @@ export function generateGlue({ meta, imports, header, target, hostSyscalls }: Gl
 #include "host.h"
 #include "glue.h"
 
-static w2c_${MODULE_NAME} instance;
+/* the module's one instance: its C names it (INSTANCE, see oneInstance in index.ts) */
+w2c_${MODULE_NAME} ${INSTANCE};
 struct w2c_vkernel {
   char unused;
 };
@@ -199,47 +202,47 @@ ${slots('u32*')}
 
 uint64_t *slot(const char *name) {
   for (size_t k = 0; k < sizeof SLOTS64 / sizeof SLOTS64[0]; k++)
-    if (!strcmp(SLOTS64[k].name, name)) return SLOTS64[k].get(&instance);
+    if (!strcmp(SLOTS64[k].name, name)) return SLOTS64[k].get(&${INSTANCE});
   fprintf(stderr, "recomp: the module has no 64-bit state slot %s\\n", name);
   abort();
 }
 
 uint32_t *slot32(const char *name) {
   for (size_t k = 0; k < sizeof SLOTS32 / sizeof SLOTS32[0]; k++)
-    if (!strcmp(SLOTS32[k].name, name)) return SLOTS32[k].get(&instance);
+    if (!strcmp(SLOTS32[k].name, name)) return SLOTS32[k].get(&${INSTANCE});
   fprintf(stderr, "recomp: the module has no 32-bit state slot %s\\n", name);
   abort();
 }
 
 uint8_t *guest_base(void) {
-  return ${need('memory', 'wasm_rt_memory_t*')}(&instance)->data;
+  return ${need('memory', 'wasm_rt_memory_t*')}(&${INSTANCE})->data;
 }
 
 uint64_t guest_size(void) {
-  return ${need('memory')}(&instance)->size;
+  return ${need('memory')}(&${INSTANCE})->size;
 }
 
 uint32_t guest_enter(uint32_t pc) {
-  return ${need('enter', 'u32')}(&instance, pc);
+  return ${need('enter', 'u32')}(&${INSTANCE}, pc);
 }
 
 int guest_is_function_start(uint32_t pc) {
-  const wasm_rt_funcref_table_t *t = ${need('fns', 'wasm_rt_funcref_table_t*')}(&instance);
+  const wasm_rt_funcref_table_t *t = ${need('fns', 'wasm_rt_funcref_table_t*')}(&${INSTANCE});
   uint32_t i = pc - image_meta.code_base;
   return pc >= image_meta.code_base && i < t->size && t->data[i].func != NULL;
 }
 
 void guest_vsave(uint32_t addr) {
-  ${need('vsave', 'void')}(&instance, addr);
+  ${need('vsave', 'void')}(&${INSTANCE}, addr);
 }
 
 void guest_vload(uint32_t addr) {
-  ${need('vload', 'void')}(&instance, addr);
+  ${need('vload', 'void')}(&${INSTANCE}, addr);
 }
 
 void guest_instantiate(void) {
-  wasm2c_${MODULE_NAME}_instantiate(&instance, &vkernel);
-  wasm_rt_memory_t *m = ${need('memory')}(&instance);
+  wasm2c_${MODULE_NAME}_instantiate(&${INSTANCE}, &vkernel);
+  wasm_rt_memory_t *m = ${need('memory')}(&${INSTANCE});
   uint64_t want = STACK_TOP / 65536;
   if (m->pages < want && wasm_rt_grow_memory(m, want - m->pages) == (uint64_t)-1) {
     fprintf(stderr, "recomp: cannot reserve the guest's %u MiB of memory\\n", STACK_TOP >> 20);
@@ -248,7 +251,7 @@ void guest_instantiate(void) {
 }
 
 void guest_run(uint32_t pc) {
-  ${need('run', 'void')}(&instance, pc);
+  ${need('run', 'void')}(&${INSTANCE}, pc);
 }
 
 ${imports.map((n) => IMPORTS[n]).join('\n\n')}

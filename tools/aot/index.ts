@@ -20,7 +20,7 @@ import { parseJsonAs } from '../common/json.js';
 import { imageMetaOf, ModuleError } from '../vkernel/index.js';
 import type { ImageMeta } from '../translate/index.js';
 import { TranslationMap } from '../translate/map.js';
-import { generateGlue, generateOps, MODULE_NAME } from './glue.js';
+import { generateGlue, generateOps, INSTANCE, MODULE_NAME } from './glue.js';
 import { ColdMarker, type HotSet } from './cold.js';
 import { checkHandlerTables, hostSyscalls } from './host/host-syscalls.js';
 
@@ -178,6 +178,25 @@ export function placeMemory(c: string): string {
   return c.replace(memAddr, '#define MEM_ADDR(mem, addr, n) ((u8*)WASM_RT_MEMORY_BASE + (addr))');
 }
 
+/**
+ * Has a C file wasm2c wrote name the blob's one instance of the module (INSTANCE, glue.c's)
+ * where its functions named their instance parameter. A table call hands the callee the
+ * instance its table entry holds, which gcc cannot see is the same one, so every function
+ * kept the instance in a register and reached the state globals through it; named, they are
+ * at link-time constants (one register more for the guest's values in every function, none
+ * passed on). The parameters stay, renamed and unused. Refuses a file whose functions take
+ * the instance but that does not include the module's header; a file without such functions
+ * comes back unchanged.
+ */
+export function oneInstance(c: string): string {
+  const renamed = c.replace(new RegExp(`([(,] ?(?:w2c_${MODULE_NAME}|void) ?\\* ?)instance(?=[,)])`, 'g'), '$1unused_instance');
+  if (renamed === c) return c;
+  const include = new RegExp(`^#include "${MODULE_NAME}(-impl)?\\.h"\n`, 'm');
+  if (!include.test(renamed)) throw new AotError('wasm2c wrote C of an unknown shape (functions on an instance without the module header): this recomp does not know how to name its one instance');
+  // a declaration of another shape than those renamed above would now fail to compile
+  return renamed.replace(include, (line) => `${line}extern w2c_${MODULE_NAME} ${INSTANCE};\n#define instance (&${INSTANCE})\n`);
+}
+
 /** runs a command, its output collected; a failure becomes an AotError with the tail of stderr */
 function runTool(cmd: string, args: string[], cwd: string, what: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
@@ -233,6 +252,7 @@ export async function compileAot(module: Uint8Array, opts: AotOptions): Promise<
       const text = readFileSync(join(work, f), 'utf8');
       let c = placeMemory(text);
       if (c !== text) placed++;
+      if (f.endsWith('.c')) c = oneInstance(c);
       if (cold && f.endsWith('.c')) c = cold.mark(c);
       writeFileSync(join(work, f), c);
     }
